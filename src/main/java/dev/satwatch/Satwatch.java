@@ -1,5 +1,7 @@
 package dev.satwatch;
 
+import dev.satwatch.cli.FitCommand;
+import dev.satwatch.cli.LawCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,10 +10,31 @@ import picocli.CommandLine.Command;
         name = "satwatch",
         mixinStandardHelpOptions = true,
         version = "satwatch 0.1.0",
-        description = "Watches reused-model training runs and tells when more tokens stop paying off.")
+        description = "Watches reused-model training runs and tells when more tokens stop paying off.",
+        subcommands = {FitCommand.class, LawCommand.class, CommandLine.HelpCommand.class})
 public final class Satwatch {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Satwatch()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (also used by tests to run commands in-process). */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Satwatch());
+        cli.setExecutionExceptionHandler(Satwatch::onUnexpected);
+        return cli;
+    }
+
+    /**
+     * Last line of defence: a bug must not greet the user with a stack trace. The trace goes to stderr only
+     * when {@code SATWATCH_DEBUG} is set.
+     */
+    private static int onUnexpected(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        cli.getErr().println("satwatch " + cli.getCommandName() + ": internal error: " + e
+                + (System.getenv("SATWATCH_DEBUG") == null ? " (set SATWATCH_DEBUG=1 for the stack trace)" : ""));
+        if (System.getenv("SATWATCH_DEBUG") != null) {
+            e.printStackTrace(cli.getErr());
+        }
+        return 70; // EX_SOFTWARE
     }
 }

@@ -1,0 +1,62 @@
+package dev.satwatch.cli;
+
+import dev.satwatch.io.CurveReader;
+import dev.satwatch.io.InputFormatException;
+import dev.satwatch.io.InputProblem;
+import dev.satwatch.io.ReadResult;
+import dev.satwatch.io.RunData;
+import dev.satwatch.event.RunEvent;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the input files of a command into runs, reporting skipped lines on stderr. */
+final class CurveInputs {
+
+    /** How many skipped-line messages are printed before the rest is only counted. */
+    private static final int MAX_PROBLEMS_SHOWN = 10;
+
+    private CurveInputs() {}
+
+    /**
+     * Reads every input file and groups the events into runs.
+     *
+     * @throws CliException when a file is missing or unreadable as its format, or with {@code strict} when any line
+     *     was skipped
+     */
+    static List<RunData> load(InputOptions options, boolean strict, PrintWriter err) {
+        List<RunEvent> events = new ArrayList<>();
+        List<InputProblem> problems = new ArrayList<>();
+        for (Path file : options.inputs) {
+            if (!Files.isRegularFile(file)) {
+                throw new CliException(ExitCodes.NO_INPUT, file + ": no such file");
+            }
+            try {
+                ReadResult result = CurveReader.read(file, options.format, options.csvMapping());
+                events.addAll(result.events());
+                problems.addAll(result.problems());
+            } catch (InputFormatException e) {
+                throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.stream()
+                    .limit(MAX_PROBLEMS_SHOWN)
+                    .forEach(p -> err.println("warning: skipped " + p.describe()));
+            if (problems.size() > MAX_PROBLEMS_SHOWN) {
+                err.println("warning: ... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more skipped lines");
+            }
+            if (strict) {
+                throw new CliException(
+                        ExitCodes.DATA_ERROR, problems.size() + " input lines are invalid (--strict): fix them first");
+            }
+        }
+        List<RunData> runs = RunData.group(events);
+        if (runs.isEmpty()) {
+            throw new CliException(ExitCodes.DATA_ERROR, "no loss points found in " + options.inputs);
+        }
+        return runs;
+    }
+}

@@ -1,0 +1,232 @@
+package dev.satwatch.cli;
+
+import dev.satwatch.estimate.RunEstimate;
+import dev.satwatch.estimate.RunEstimator;
+import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.RunMeta;
+import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.fit.SummaryConfig;
+import dev.satwatch.io.RunData;
+import dev.satwatch.law.ReuseLaw;
+import dev.satwatch.plot.CurvePlot;
+import dev.satwatch.serde.LawFileException;
+import dev.satwatch.serde.LawJson;
+import dev.satwatch.serde.ReportJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code satwatch fit}: fits each run of a curve file offline with the same estimator the streaming app uses, and
+ * prints a table or, with {@code --json}, the {@code {"runs":[...]}} document.
+ */
+@Command(
+        name = "fit",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Fit L = E + B·D2^(−α) to each run of a curve file, with intervals, log-log and local slopes,",
+            "and (with --law) the exponent the reuse law predicts from the base model's D1."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "1:no run had enough points to fit",
+            "2:bad flags",
+            "65:malformed input or law file",
+            "66:input file missing",
+            "74:plot could not be written"
+        })
+public final class FitCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    InputOptions input;
+
+    @Option(names = "--law", paramLabel = "LAWS.json", description = "Law file (from `satwatch law fit --write`).")
+    Path lawFile;
+
+    @Option(
+            names = "--split",
+            paramLabel = "val|train|NAME",
+            description = "Loss series to fit (default: val when present, else train).")
+    String split;
+
+    @Option(
+            names = "--target-d2",
+            paramLabel = "TOKENS",
+            description = "Second-stage budget for projections when the input does not give target_d2_tokens.")
+    Double targetD2;
+
+    @Option(names = "--json", description = "Print one JSON object {\"runs\":[...]} instead of a table.")
+    boolean json;
+
+    @Option(names = "--plot", paramLabel = "OUT.png", description = "Also write a log-log plot of loss vs D2.")
+    Path plot;
+
+    @Option(names = "--strict", description = "Fail (exit 65) when any input line is invalid instead of skipping it.")
+    boolean strict;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            List<RunData> runs = CurveInputs.load(input, strict, err);
+            Map<String, LawJson.Entry> laws = loadLaws();
+            RunEstimator estimator = RunEstimator.create();
+            List<RunEstimate> estimates = new ArrayList<>();
+            List<CurvePlot.Run> plotted = new ArrayList<>();
+            for (RunData run : runs) {
+                List<LossPoint> points = run.points(split);
+                if (points.isEmpty()) {
+                    err.println("warning: run " + run.runId() + " has no '" + (split == null ? "val/train" : split)
+                            + "' points; skipped");
+                    continue;
+                }
+                RunMeta meta = withTarget(run.meta());
+                CurveSummary summary = summarize(points);
+                ReuseLaw law = lawFor(laws, meta.setting());
+                RunEstimate estimate = estimator.estimate(run.runId(), points.get(0).split(), meta, summary, law, null);
+                estimates.add(estimate);
+                plotted.add(plotRun(run.runId(), points, estimate, law, meta));
+            }
+            if (json) {
+                out.println(ReportJson.fitReport(estimates));
+            } else {
+                printTable(out, estimates);
+            }
+            out.flush();
+            if (plot != null) {
+                writePlot(plotted, err);
+            }
+            boolean anyConverged = estimates.stream().anyMatch(e -> e.fit().converged());
+            return anyConverged ? ExitCodes.OK : ExitCodes.NOTHING_FITTED;
+        } catch (CliException e) {
+            err.println("satwatch fit: " + e.getMessage());
+            return e.exitCode();
+        }
+    }
+
+    /** Feeds the points, in file order, into a fresh curve summary (the streaming app's own state type). */
+    static CurveSummary summarize(List<LossPoint> points) {
+        CurveSummary summary = CurveSummary.create(SummaryConfig.defaults());
+        for (LossPoint p : points) {
+            summary.add(p.d2Tokens(), p.loss(), p.lr());
+        }
+        return summary;
+    }
+
+    private RunMeta withTarget(RunMeta meta) {
+        if (targetD2 == null) {
+            return meta;
+        }
+        return new RunMeta(
+                meta.setting(), meta.baseModel(), meta.d1Tokens(), meta.params(), targetD2, meta.tokensPerStep());
+    }
+
+    private Map<String, LawJson.Entry> loadLaws() {
+        if (lawFile == null) {
+            return Map.of();
+        }
+        try {
+            return LawJson.read(lawFile);
+        } catch (LawFileException e) {
+            throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
+        }
+    }
+
+    /** The law of the run's setting; a law file holding a single law also applies to runs with no setting. */
+    static ReuseLaw lawFor(Map<String, LawJson.Entry> laws, String setting) {
+        LawJson.Entry entry = setting != null ? laws.get(setting) : null;
+        if (entry == null && setting == null && laws.size() == 1) {
+            entry = laws.values().iterator().next();
+        }
+        return entry == null ? null : entry.law();
+    }
+
+    private static CurvePlot.Run plotRun(
+            String runId, List<LossPoint> points, RunEstimate estimate, ReuseLaw law, RunMeta meta) {
+        double[] x = new double[points.size()];
+        double[] y = new double[points.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = points.get(i).d2Tokens();
+            y[i] = points.get(i).loss();
+        }
+        return new CurvePlot.Run(
+                runId,
+                x,
+                y,
+                estimate.fit(),
+                law,
+                ReuseLaw.billions(meta.d1Tokens()),
+                ReuseLaw.billions(meta.targetD2Tokens()));
+    }
+
+    private void writePlot(List<CurvePlot.Run> runs, PrintWriter err) {
+        try {
+            CurvePlot.writePng(runs, plot, "satwatch fit: loss vs D2");
+            err.println("wrote " + plot);
+        } catch (IOException | RuntimeException e) {
+            throw new CliException(ExitCodes.IO_ERROR, plot + ": cannot write plot: " + e.getMessage());
+        }
+    }
+
+    private static void printTable(PrintWriter out, List<RunEstimate> estimates) {
+        out.printf(
+                Locale.ROOT,
+                "%-28s %-6s %6s %7s %-17s %7s %7s %7s %7s %-26s %s%n",
+                "run",
+                "split",
+                "points",
+                "alpha",
+                "alpha 95% CI",
+                "loglog",
+                "local",
+                "pred",
+                "E",
+                "loss@target (95% CI)",
+                "verdict");
+        for (RunEstimate e : estimates) {
+            out.printf(
+                    Locale.ROOT,
+                    "%-28s %-6s %6d %7s %-17s %7s %7s %7s %7s %-26s %s%n",
+                    abbreviate(e.runId(), 28),
+                    abbreviate(e.split(), 6),
+                    e.pointsUsed(),
+                    num(e.fit().alpha()),
+                    "[" + num(e.fit().alphaCiLow()) + ", " + num(e.fit().alphaCiHigh()) + "]",
+                    num(e.logLog() == null ? Double.NaN : e.logLog().alpha()),
+                    num(e.local() == null ? Double.NaN : e.local().alpha()),
+                    num(e.alphaPredicted()),
+                    num(e.fit().e()),
+                    Double.isNaN(e.projectedLossAtTarget())
+                            ? "-"
+                            : num(e.projectedLossAtTarget()) + " [" + num(e.projectedLossCiLow()) + ", "
+                                    + num(e.projectedLossCiHigh()) + "]",
+                    e.fit().reliability().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "-";
+    }
+
+    private static String abbreviate(String s, int max) {
+        if (s == null) {
+            return "-";
+        }
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

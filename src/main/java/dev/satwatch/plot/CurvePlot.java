@@ -1,0 +1,152 @@
+package dev.satwatch.plot;
+
+import dev.satwatch.fit.FitResult;
+import dev.satwatch.law.ReuseLaw;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Draws loss against D2 on log-log axes (XChart): per run, the observed points, the fitted curve
+ * {@code E + B·D2^(−α)} and, when a law applies, the law's predicted curve. Runs on a headless JVM.
+ */
+public final class CurvePlot {
+
+    /** Points per drawn curve. */
+    private static final int CURVE_POINTS = 80;
+
+    private static final Color[] PALETTE = {
+        new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
+        new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127),
+        new Color(188, 189, 34), new Color(23, 190, 207)
+    };
+
+    private CurvePlot() {}
+
+    /**
+     * One run to draw.
+     *
+     * @param runId the run's label
+     * @param d2Tokens observed D2 values (raw tokens)
+     * @param loss observed losses
+     * @param fit the run's fit (D2 in billions), or null
+     * @param law the law of its setting, or null
+     * @param d1 the base model's D1 in billions, NaN when from scratch
+     * @param targetD2 the budget in billions, NaN when unknown (curves then end at the last point)
+     */
+    public record Run(
+            String runId, double[] d2Tokens, double[] loss, FitResult fit, ReuseLaw law, double d1, double targetD2) {}
+
+    /** Writes a PNG of the runs to {@code out} (overwriting it). */
+    public static void writePng(List<Run> runs, Path out, String title) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder()
+                .width(1000)
+                .height(650)
+                .title(title)
+                .xAxisTitle("D2 (billions of tokens, log)")
+                .yAxisTitle("loss (log)")
+                .build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setMarkerSize(4);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(runs.size() <= 12);
+
+        int i = 0;
+        for (Run run : runs) {
+            Color color = PALETTE[i++ % PALETTE.length];
+            double[][] observed = positive(run.d2Tokens(), run.loss());
+            if (observed[0].length == 0) {
+                continue;
+            }
+            XYSeries points = chart.addSeries(run.runId(), observed[0], observed[1]);
+            points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            points.setMarker(SeriesMarkers.CIRCLE);
+            points.setMarkerColor(color);
+
+            double lo = observed[0][0];
+            double hi = Math.max(observed[0][observed[0].length - 1], finiteOr(run.targetD2(), 0));
+            if (run.fit() != null && run.fit().converged()) {
+                double[] xs = logspace(lo, hi);
+                double[] ys = new double[xs.length];
+                for (int k = 0; k < xs.length; k++) {
+                    ys[k] = run.fit().predict(xs[k]);
+                }
+                XYSeries fitted = chart.addSeries(run.runId() + " fit α=" + fmt(run.fit().alpha()), xs, ys);
+                fitted.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                fitted.setMarker(SeriesMarkers.NONE);
+                fitted.setLineColor(color);
+            }
+            if (run.law() != null && run.d1() > 0) {
+                double[] xs = logspace(lo, hi);
+                double[] ys = new double[xs.length];
+                for (int k = 0; k < xs.length; k++) {
+                    ys[k] = run.law().loss(run.d1(), xs[k]);
+                }
+                XYSeries predicted = chart.addSeries(
+                        run.runId() + " law α=" + fmt(run.law().alphaAt(run.d1())), xs, ys);
+                predicted.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                predicted.setMarker(SeriesMarkers.NONE);
+                predicted.setLineColor(color);
+                predicted.setLineStyle(
+                        new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f
+                        }, 0f));
+            }
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (OutputStream os = Files.newOutputStream(out)) {
+            BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    /** The (x in billions, y) pairs with both positive and finite, sorted by x. */
+    private static double[][] positive(double[] d2Tokens, double[] loss) {
+        int n = Math.min(d2Tokens.length, loss.length);
+        Integer[] idx = new Integer[n];
+        int m = 0;
+        for (int k = 0; k < n; k++) {
+            if (d2Tokens[k] > 0 && loss[k] > 0 && Double.isFinite(d2Tokens[k]) && Double.isFinite(loss[k])) {
+                idx[m++] = k;
+            }
+        }
+        java.util.Arrays.sort(idx, 0, m, (a, b) -> Double.compare(d2Tokens[a], d2Tokens[b]));
+        double[] x = new double[m];
+        double[] y = new double[m];
+        for (int k = 0; k < m; k++) {
+            x[k] = ReuseLaw.billions(d2Tokens[idx[k]]);
+            y[k] = loss[idx[k]];
+        }
+        return new double[][] {x, y};
+    }
+
+    private static double[] logspace(double lo, double hi) {
+        double a = Math.log(lo);
+        double b = Math.log(Math.max(hi, lo * 1.0001));
+        double[] xs = new double[CURVE_POINTS];
+        for (int k = 0; k < CURVE_POINTS; k++) {
+            xs[k] = Math.exp(a + (b - a) * k / (CURVE_POINTS - 1));
+        }
+        return xs;
+    }
+
+    private static double finiteOr(double v, double fallback) {
+        return Double.isFinite(v) ? v : fallback;
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
+    }
+}
