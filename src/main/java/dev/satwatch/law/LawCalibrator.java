@@ -181,7 +181,8 @@ public final class LawCalibrator {
     /**
      * Leave-one-run-out validation: for each run, in input order, fits the law on all other runs and
      * predicts the held-out run's loss at its largest usable D2. A run with no usable point, or whose
-     * removal leaves the law unidentifiable, gets {@code NaN} where a number cannot be had.
+     * removal leaves the law unidentifiable, gets {@code NaN} where a number cannot be had; null
+     * entries are skipped. Costs one {@link #fit(List)} per run.
      */
     public List<LeaveOneOut> leaveOneOut(List<CalibrationRun> runs) {
         List<LeaveOneOut> out = new ArrayList<>(runs.size());
