@@ -120,7 +120,10 @@ final class PowerLawData {
 
     /**
      * The points whose y exceeds {@code e}, with y replaced by {@code y − e}: the data of the
-     * linear fit of ln(y − e) on ln x when E is fixed.
+     * linear fit of ln(y − e) on ln x when E is fixed. Each weight is multiplied by
+     * {@code ((y − e)/y)²}: noise of relative size σ on y is noise of size {@code σ·y/(y − e)} on
+     * ln(y − e), so this keeps the fit on the same (log-loss) noise scale as the three-parameter fit
+     * instead of letting the flat tail of the curve, where y − e is small and noisy, dominate.
      */
     PowerLawData minus(double e) {
         double[] lx = new double[n];
@@ -134,7 +137,8 @@ final class PowerLawData {
                 lx[k] = lnX[i];
                 ly[k] = Math.log(d);
                 ys[k] = d;
-                ws[k] = w[i];
+                double shrink = d / y[i];
+                ws[k] = w[i] * shrink * shrink;
                 k++;
             }
         }

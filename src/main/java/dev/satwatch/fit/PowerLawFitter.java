@@ -164,7 +164,9 @@ public final class PowerLawFitter {
 
     /**
      * Fits B and α with E fixed (for instance by a calibrated law): the closed-form weighted line of
-     * {@code ln(y − e)} on {@code ln x}, {@code α = −slope}, {@code B = exp(intercept)}. Points with
+     * {@code ln(y − e)} on {@code ln x}, {@code α = −slope}, {@code B = exp(intercept)}, with weights
+     * {@code w·((y − e)/y)²} (the delta-method factor that puts ln(y − e) on the noise scale of ln y,
+     * so the fit is the linearised log-residual fit of the class comment). Points with
      * {@code y ≤ e} are skipped as well. Needs 3 usable points (two parameters and one degree of
      * freedom); the result reports {@code eStdErr = 0}, a covariance with zero e row and column, Student-t
      * intervals with n − 2 degrees of freedom, no Huber weighting and 0 iterations.
