@@ -30,6 +30,12 @@ public final class LogLogSlope {
     /** Fraction of the curve's ln-x span covered by {@link #local} when that is narrower than a decade. */
     public static final double LOCAL_SPAN_FRACTION = 0.3;
 
+    /**
+     * Slack on the window edge, in ln x: points on a regular log grid that fall exactly on the edge
+     * are kept whatever the rounding of {@code 0.3 · span}.
+     */
+    static final double EDGE_SLACK = 1e-9;
+
     /** Fewest points of any slope (two parameters and one degree of freedom). */
     public static final int MIN_POINTS = 3;
 
@@ -44,7 +50,7 @@ public final class LogLogSlope {
      * The slope over the end of the curve. Window rule: with {@code span = ln x_max − ln x_min} of the
      * usable points, keep the points with {@code ln x ≥ ln x_max − min(ln 10, 0.3 · span)}: the last
      * decade of x, or the last 30 % of the ln-x span when that is narrower (a curve shorter than
-     * 3.3 decades). When fewer than 3 points fall in the window it is widened to the 3 points with the
+     * 3.3 decades); a point on the edge (within 1e-9 in ln x) is kept. When fewer than 3 points fall in the window it is widened to the 3 points with the
      * largest x; with fewer than 3 usable points in all, the result is undefined.
      */
     public static SlopeResult local(double[] x, double[] y, double[] w) {
@@ -53,7 +59,7 @@ public final class LogLogSlope {
             return SlopeResult.undefined(all.n);
         }
         double width = Math.min(LOCAL_MAX_LN_WIDTH, LOCAL_SPAN_FRACTION * (all.maxLnX - all.minLnX));
-        PowerLawData tail = all.tailFrom(all.maxLnX - width);
+        PowerLawData tail = all.tailFrom(all.maxLnX - width - EDGE_SLACK);
         if (tail.n < MIN_POINTS) {
             tail = all.tailFrom(thirdLargest(all.lnX, all.n));
         }
