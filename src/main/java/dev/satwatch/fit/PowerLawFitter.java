@@ -1,0 +1,354 @@
+package dev.satwatch.fit;
+
+import org.apache.commons.math3.exception.MathIllegalStateException;
+import org.apache.commons.math3.fitting.leastsquares.LeastSquaresOptimizer;
+import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer;
+
+/**
+ * Fits {@code L = E + B · x^(−α)} to one loss curve (x = D2 in billions of tokens, natural logs) by
+ * robust Levenberg–Marquardt on log residuals, in the manner of Chinchilla's approach 3 (Hoffmann et
+ * al. 2022) with the corrections of Besiroglu et al. 2024 (sum, not mean, of the Huber losses).
+ *
+ * <h2>Estimator</h2>
+ *
+ * <pre>
+ *   minimise  Σ_i ρ_δ( sqrt(w_i) · r_i ),   r_i = ln y_i − ln(E + B x_i^(−α))
+ *   ρ_δ(s) = s² for |s| ≤ δ, 2δ|s| − δ² otherwise          (Huber, δ = {@link #DEFAULT_HUBER_DELTA})
+ *   subject to 0 ≤ E &lt; min y,  B &gt; 0,  α &gt; 0
+ * </pre>
+ *
+ * The weights are normalised to mean 1 first (bin counts are relative), so δ is a log residual of an
+ * average point. The bounds are enforced by the reparametrisation {@code E = min y · σ(u)},
+ * {@code B = e^v}, {@code α = e^a}. Commons Math's {@link LevenbergMarquardtOptimizer} (default
+ * tolerances) minimises the Huber cost directly through square-rooted residuals with an analytic
+ * Jacobian; see {@code PowerLawProblem}. Its minimiser is the fixed point of iteratively reweighted
+ * least squares with weights {@code w_i·ω_i}, {@code ω_i = min(1, δ/|s_i|)}.
+ *
+ * <h2>Starting point</h2>
+ *
+ * The warm start (a previous result) when it is usable; otherwise a grid of E values (fractions
+ * {@code 0.001 … 0.985} of min y), each with the closed-form weighted line of ln(y − E) on ln x for
+ * (B, α); the grid point with the lowest Huber cost starts LM.
+ *
+ * <h2>Uncertainty</h2>
+ *
+ * {@code Cov(E, B, α) = s² (Jᵀ W Ω J)⁻¹}, J the Jacobian of ln m in the original parameters at the
+ * optimum, W the weights, Ω the final Huber (IRLS) weights, {@code s² = Σ w ω r² / (n − 3)}. Intervals
+ * are Student-t with n − 3 degrees of freedom and may extend below 0. Near a bound of E the interval
+ * is the unconstrained one and understates how one-sided the uncertainty is.
+ *
+ * <h2>Edge cases (never an exception for data problems)</h2>
+ *
+ * <ul>
+ *   <li>Points whose x or y is non-finite or ≤ 0, or whose weight is non-finite or ≤ 0, are skipped;
+ *       when arrays differ in length only their common prefix is read. x need not be sorted.
+ *   <li>Fewer than 4 usable points: {@code FitResult.failed(TOO_FEW_POINTS, n)}.
+ *   <li>Fewer than 3 distinct x values, or all y equal: {@code failed(INVALID_INPUT, n)}.
+ *   <li>Optimizer at its iteration limit: the starting parameters, {@code NaN} errors,
+ *       {@code NOT_CONVERGED}.
+ *   <li>95 % interval of α wider than α, or a singular or non-finite covariance:
+ *       {@code INTERVAL_TOO_WIDE}; else {@code RELIABLE}.
+ * </ul>
+ *
+ * Null x or y is a programming error ({@link IllegalArgumentException}); null w means unit weights.
+ *
+ * <p>Instances are immutable and thread-safe; {@code with*} return modified copies.
+ *
+ * <p>References: J. Hoffmann et al., "Training Compute-Optimal Large Language Models", 2022 (approach
+ * 3: Huber loss on log residuals); T. Besiroglu et al., "Chinchilla Scaling: A replication attempt",
+ * 2024; Liew &amp; Kato, arXiv 2510.06548 (the per-D1 law this fits).
+ */
+public final class PowerLawFitter {
+
+    /**
+     * Default Huber δ on weighted log residuals: 0.01, i.e. a 1 % loss deviation. Chinchilla used 1e-3
+     * for the final losses of whole runs; within one curve the evaluation noise is a few tenths of a
+     * percent, and δ must sit above it so that ordinary points are fitted by least squares (efficient,
+     * calibrated intervals) while spikes of several percent are only counted linearly.
+     */
+    public static final double DEFAULT_HUBER_DELTA = 0.01;
+
+    /** Default cap on Levenberg–Marquardt iterations (evaluations are capped at ten times this). */
+    public static final int DEFAULT_MAX_ITERATIONS = 200;
+
+    /** Fractions of min y tried as E when there is no warm start. */
+    private static final double[] E_GRID = {0.001, 0.2, 0.4, 0.6, 0.75, 0.85, 0.92, 0.96, 0.985};
+
+    /** Smallest fraction of min y a start may put E at: keeps the logit finite. */
+    private static final double MIN_E_FRACTION = 1e-6;
+
+    /** Exponent used by a grid start whose line rises (the optimizer then moves it). */
+    private static final double MIN_START_ALPHA = 1e-3;
+
+    private static final int MIN_POINTS = 4;
+    private static final int PARAMS = 3;
+
+    private final double huberDelta;
+    private final int maxIterations;
+
+    private PowerLawFitter(double huberDelta, int maxIterations) {
+        this.huberDelta = huberDelta;
+        this.maxIterations = maxIterations;
+    }
+
+    /** A fitter with Huber δ {@value #DEFAULT_HUBER_DELTA} and at most {@value #DEFAULT_MAX_ITERATIONS} iterations. */
+    public static PowerLawFitter create() {
+        return new PowerLawFitter(DEFAULT_HUBER_DELTA, DEFAULT_MAX_ITERATIONS);
+    }
+
+    /**
+     * A copy with another Huber δ on the weighted log residuals; {@code Double.POSITIVE_INFINITY}
+     * gives plain weighted least squares.
+     *
+     * @throws IllegalArgumentException unless {@code delta > 0}
+     */
+    public PowerLawFitter withHuberDelta(double delta) {
+        if (!(delta > 0)) {
+            throw new IllegalArgumentException("Huber delta must be > 0, got " + delta);
+        }
+        return new PowerLawFitter(delta, maxIterations);
+    }
+
+    /**
+     * A copy with another cap on LM iterations.
+     *
+     * @throws IllegalArgumentException unless {@code n ≥ 1}
+     */
+    public PowerLawFitter withMaxIterations(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("max iterations must be >= 1, got " + n);
+        }
+        return new PowerLawFitter(huberDelta, n);
+    }
+
+    /** The Huber δ of this fitter. */
+    public double huberDelta() {
+        return huberDelta;
+    }
+
+    /** The iteration cap of this fitter. */
+    public int maxIterations() {
+        return maxIterations;
+    }
+
+    /** Fits from a grid start; see the class comment. */
+    public FitResult fit(double[] x, double[] y, double[] w) {
+        return fit(x, y, w, null);
+    }
+
+    /**
+     * Fits starting from {@code warmStart} (typically the previous fit of the same run) when its
+     * parameters are finite with b, alpha &gt; 0 and e ≥ 0 (e is pulled inside [0, min y) if the new
+     * data requires); otherwise from the grid start.
+     *
+     * @param warmStart a previous result, or null
+     */
+    public FitResult fit(double[] x, double[] y, double[] w, FitResult warmStart) {
+        PowerLawData data = PowerLawData.of(x, y, w);
+        if (data.n < MIN_POINTS) {
+            return FitResult.failed(Reliability.TOO_FEW_POINTS, data.n);
+        }
+        if (data.distinctX(3) < 3 || data.flatY()) {
+            return FitResult.failed(Reliability.INVALID_INPUT, data.n);
+        }
+        double[] start = usable(warmStart) ? warmStartOf(warmStart, data) : gridStart(data);
+        LeastSquaresOptimizer.Optimum optimum;
+        try {
+            optimum = new LevenbergMarquardtOptimizer()
+                    .optimize(PowerLawProblem.build(data, huberDelta, start, maxIterations));
+        } catch (MathIllegalStateException tooManyIterations) {
+            return notConverged(data, start);
+        }
+        return summarise(data, optimum.getPoint().toArray(), optimum.getIterations());
+    }
+
+    /**
+     * Fits B and α with E fixed (for instance by a calibrated law): the closed-form weighted line of
+     * {@code ln(y − e)} on {@code ln x}, {@code α = −slope}, {@code B = exp(intercept)}, with weights
+     * {@code w·((y − e)/y)²} (the delta-method factor that puts ln(y − e) on the noise scale of ln y,
+     * so the fit is the linearised log-residual fit of the class comment). Points with
+     * {@code y ≤ e} are skipped as well. Needs 3 usable points (two parameters and one degree of
+     * freedom); the result reports {@code eStdErr = 0}, a covariance with zero e row and column, Student-t
+     * intervals with n − 2 degrees of freedom, no Huber weighting and 0 iterations.
+     *
+     * @param e the fixed irreducible loss; not finite or negative gives {@code failed(INVALID_INPUT)}
+     */
+    public FitResult fitFixedE(double[] x, double[] y, double[] w, double e) {
+        PowerLawData data = PowerLawData.of(x, y, w);
+        if (!(e >= 0) || e == Double.POSITIVE_INFINITY) {
+            return FitResult.failed(Reliability.INVALID_INPUT, data.n);
+        }
+        PowerLawData shifted = data.minus(e);
+        if (shifted.n < 3) {
+            return FitResult.failed(Reliability.TOO_FEW_POINTS, shifted.n);
+        }
+        LogLogLine line = LogLogLine.fit(shifted.lnX, shifted.lnY, shifted.w, shifted.n);
+        if (!Double.isFinite(line.slope())) {
+            return FitResult.failed(Reliability.INVALID_INPUT, shifted.n);
+        }
+        double alpha = -line.slope();
+        double b = Math.exp(line.intercept());
+        double alphaSe = Math.sqrt(line.slopeVar());
+        // Delta method for B = exp(intercept): dB = B·d(intercept); dα = −d(slope).
+        double[] cov = {
+            0, 0, 0, 0, b * b * line.interceptVar(), -b * line.covariance(), 0, -b * line.covariance(), line.slopeVar()
+        };
+        double half = FitResult.tQuantile(line.dof()) * alphaSe;
+        Reliability verdict = verdict(alpha, 2 * half, cov);
+        return new FitResult(
+                e,
+                b,
+                alpha,
+                0.0,
+                b * Math.sqrt(line.interceptVar()),
+                alphaSe,
+                alpha - half,
+                alpha + half,
+                cov,
+                rmsLogResidual(data, e, b, alpha),
+                shifted.n,
+                0,
+                true,
+                verdict);
+    }
+
+    private static boolean usable(FitResult warm) {
+        return warm != null
+                && warm.e() >= 0
+                && warm.b() > 0
+                && warm.alpha() > 0
+                && Double.isFinite(warm.e())
+                && Double.isFinite(warm.b())
+                && Double.isFinite(warm.alpha());
+    }
+
+    private static double[] warmStartOf(FitResult warm, PowerLawData data) {
+        double f = Math.max(MIN_E_FRACTION, Math.min(E_GRID[E_GRID.length - 1], warm.e() / data.minY));
+        return unconstrained(f, warm.b(), warm.alpha());
+    }
+
+    private static double[] unconstrained(double eFraction, double b, double alpha) {
+        return new double[] {
+            PowerLawModel.logit(eFraction),
+            Math.max(-PowerLawProblem.V_BOUND, Math.min(PowerLawProblem.V_BOUND, Math.log(b))),
+            Math.max(PowerLawProblem.A_MIN, Math.min(PowerLawProblem.A_MAX, Math.log(alpha)))
+        };
+    }
+
+    /** The best (lowest Huber cost) of the closed-form lines over the E grid, as (u, v, a). */
+    private double[] gridStart(PowerLawData data) {
+        double[] shifted = new double[data.n];
+        double bestCost = Double.POSITIVE_INFINITY;
+        double[] best = null;
+        for (double f : E_GRID) {
+            double e = f * data.minY;
+            for (int i = 0; i < data.n; i++) {
+                shifted[i] = Math.log(data.y[i] - e);
+            }
+            LogLogLine line = LogLogLine.fit(data.lnX, shifted, data.w, data.n);
+            double alpha = Math.max(MIN_START_ALPHA, -line.slope());
+            double b = Math.exp(line.intercept());
+            if (!Double.isFinite(alpha) || !(b > 0) || b == Double.POSITIVE_INFINITY) {
+                continue;
+            }
+            double cost = 0;
+            for (int i = 0; i < data.n; i++) {
+                double s = data.sqrtW[i] * (Math.log(PowerLawModel.value(data.lnX[i], e, b, alpha)) - data.lnY[i]);
+                cost += PowerLawProblem.huberCost(s, huberDelta);
+            }
+            if (cost < bestCost) {
+                bestCost = cost;
+                best = unconstrained(f, b, alpha);
+            }
+        }
+        // Only reachable when every line failed (no spread in x is ruled out earlier): a neutral start.
+        return best != null ? best : unconstrained(0.5, data.minY, MIN_START_ALPHA);
+    }
+
+    private FitResult notConverged(PowerLawData data, double[] start) {
+        double e = PowerLawModel.eOf(start[0], data.minY);
+        double b = Math.exp(start[1]);
+        double alpha = Math.exp(start[2]);
+        double nan = Double.NaN;
+        return new FitResult(
+                e,
+                b,
+                alpha,
+                nan,
+                nan,
+                nan,
+                nan,
+                nan,
+                null,
+                rmsLogResidual(data, e, b, alpha),
+                data.n,
+                maxIterations,
+                false,
+                Reliability.NOT_CONVERGED);
+    }
+
+    /** Builds the result at the optimum {@code theta = (u, v, a)}: covariance, intervals, verdict. */
+    private FitResult summarise(PowerLawData data, double[] theta, int iterations) {
+        double e = PowerLawModel.eOf(theta[0], data.minY);
+        double b = Math.exp(theta[1]);
+        double alpha = Math.exp(theta[2]);
+        double[] info = new double[PARAMS * PARAMS];
+        double[] g = new double[PARAMS];
+        double ssr = 0;
+        for (int i = 0; i < data.n; i++) {
+            double m = PowerLawModel.logGradient(data.lnX[i], e, b, alpha, g);
+            double r = data.lnY[i] - Math.log(m);
+            double ww = data.w[i] * PowerLawProblem.huberWeight(data.sqrtW[i] * r, huberDelta);
+            ssr += ww * r * r;
+            for (int j = 0; j < PARAMS; j++) {
+                for (int k = 0; k < PARAMS; k++) {
+                    info[PARAMS * j + k] += ww * g[j] * g[k];
+                }
+            }
+        }
+        int dof = data.n - PARAMS;
+        double[] cov = PowerLawCovariance.invertScaled(info, ssr / dof);
+        double alphaSe = cov == null ? Double.NaN : Math.sqrt(cov[8]);
+        double half = FitResult.tQuantile(dof) * alphaSe;
+        return new FitResult(
+                e,
+                b,
+                alpha,
+                cov == null ? Double.NaN : Math.sqrt(cov[0]),
+                cov == null ? Double.NaN : Math.sqrt(cov[4]),
+                alphaSe,
+                alpha - half,
+                alpha + half,
+                cov,
+                rmsLogResidual(data, e, b, alpha),
+                data.n,
+                iterations,
+                true,
+                verdict(alpha, 2 * half, cov));
+    }
+
+    /** The verdict of a converged fit: interval narrower than alpha and a finite covariance. */
+    private static Reliability verdict(double alpha, double ciWidth, double[] cov) {
+        if (cov == null || !(ciWidth <= alpha)) {
+            return Reliability.INTERVAL_TOO_WIDE;
+        }
+        for (double c : cov) {
+            if (!Double.isFinite(c)) {
+                return Reliability.INTERVAL_TOO_WIDE;
+            }
+        }
+        return Reliability.RELIABLE;
+    }
+
+    /** {@code sqrt(Σ w r² / Σ w)} over all usable points, r the log residual. */
+    private static double rmsLogResidual(PowerLawData data, double e, double b, double alpha) {
+        double sum = 0;
+        double sumW = 0;
+        for (int i = 0; i < data.n; i++) {
+            double r = data.lnY[i] - Math.log(PowerLawModel.value(data.lnX[i], e, b, alpha));
+            sum += data.w[i] * r * r;
+            sumW += data.w[i];
+        }
+        return Math.sqrt(sum / sumW);
+    }
+}
