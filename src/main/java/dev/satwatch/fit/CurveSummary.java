@@ -88,6 +88,12 @@ public final class CurveSummary {
     /** Relative LR increase that counts as rising: absorbs float jitter of a logged constant LR. */
     private static final double RISE_TOLERANCE = 1e-6;
 
+    /**
+     * Added to the key before flooring so that exact powers of ten (1e9 tokens) open their bin even
+     * though ln rounds them a hair low; moves bin edges by ~1e-10 relative.
+     */
+    private static final double KEY_NUDGE = 1e-9;
+
     private static final double LN10 = Math.log(10);
     private static final double TOKENS_PER_BILLION = 1e9;
     private static final LrPhase[] PHASES = LrPhase.values();
@@ -154,7 +160,7 @@ public final class CurveSummary {
         boolean lrKnown = lr >= 0 && lr < Double.POSITIVE_INFINITY;
         int kind = lrKnown ? classify(d2Tokens, lr) : STABLE;
         double lnD2 = Math.log(d2Tokens);
-        int key = (int) Math.floor(lnD2 * keysPerLn);
+        int key = (int) Math.floor(lnD2 * keysPerLn + KEY_NUDGE);
         CurveBins b = bins[kind];
         int i = b.find(key);
         boolean created = false;
