@@ -159,10 +159,15 @@ final class CurveBins {
         return count[i] > 1 ? m2[i] / (count[i] - 1) : 0.0;
     }
 
+    /**
+     * Sum of the bin counts.
+     *
+     * @throws ArithmeticException when it overflows (only for corrupt input)
+     */
     long totalCount() {
         long t = 0;
         for (int i = 0; i < size; i++) {
-            t += count[i];
+            t = Math.addExact(t, count[i]);
         }
         return t;
     }

@@ -47,8 +47,8 @@ import java.util.List;
  * where the fit and the local slope live, keeps full resolution. Hence, for a run of any length,
  * any D2 range and any arrival order, {@link #serializedSize()} ≤ {@link #MAX_SERIALIZED_BYTES}
  * (4048) ≤ 4096 bytes: 19 bytes of settings, 57 of phase and extremes, at most 1 + 16 ×
- * {@value SummaryConfig#MAX_RECENT_POINTS} of recent points, and at most 1 + 36 bytes per bin and
- * kind.
+ * {@value SummaryConfig#MAX_RECENT_POINTS} of recent points, 3 bin counts and at most 36 bytes for
+ * each of the {@value #MAX_BINS} bins (a 9-byte count included).
  *
  * <h2>Rejected points</h2>
  *
@@ -58,7 +58,8 @@ import java.util.List;
  * <h2>Cost and thread safety</h2>
  *
  * {@link #add} is O(1): one logarithm, a bin lookup (last-hit cache, else a binary search over at
- * most {@value #MAX_BINS} bins) and a Welford update; it allocates nothing unless a bin array grows.
+ * most {@value #MAX_BINS} bins) and a Welford update; opening a bin shifts at most {@value #MAX_BINS}
+ * entries (and, at the cap, merges two). It allocates nothing unless a bin array grows.
  * Mutable and <b>not thread-safe</b>: it has one owner, the stream task of its run. Use {@link #copy()}
  * to hand a snapshot to another thread. Equality and hash code are by content, so a summary equals
  * its {@link #toBytes()} round trip.
@@ -494,6 +495,9 @@ public final class CurveSummary {
         for (int i = 0; i < ring; i++) {
             s.ringD2[i] = buf.getDouble();
             s.ringLoss[i] = buf.getDouble();
+            if (!isPositiveFinite(s.ringD2[i]) || !isPositiveFinite(s.ringLoss[i])) {
+                throw new IllegalArgumentException("recent point " + i + " is not a valid point");
+            }
         }
         s.ringSize = ring;
         s.ringHead = ring % s.ringD2.length;
@@ -507,13 +511,38 @@ public final class CurveSummary {
         if (buf.hasRemaining()) {
             throw new IllegalArgumentException("CurveSummary bytes have " + buf.remaining() + " trailing bytes");
         }
-        s.fittedPoints = s.bins[STABLE].totalCount();
-        s.totalPoints = s.fittedPoints + s.bins[WARMUP].totalCount() + s.bins[ANNEAL].totalCount();
-        if (s.totalPoints < 0 || ring > s.totalPoints || (s.totalPoints > 0) == Double.isNaN(s.maxD2)) {
-            throw new IllegalArgumentException("CurveSummary bytes are inconsistent: " + s.totalPoints + " points, "
-                    + ring + " recent, max D2 " + s.maxD2);
+        try {
+            s.fittedPoints = s.bins[STABLE].totalCount();
+            s.totalPoints = Math.addExact(
+                    s.fittedPoints, Math.addExact(s.bins[WARMUP].totalCount(), s.bins[ANNEAL].totalCount()));
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("CurveSummary bin counts overflow", e);
         }
+        s.checkConsistent(ring);
         return s;
+    }
+
+    /** Rejects decoded state that {@link #add} could never have produced. */
+    private void checkConsistent(int ring) {
+        boolean any = totalPoints > 0;
+        boolean extremesOk = any
+                ? isPositiveFinite(maxD2)
+                        && isPositiveFinite(minLoss)
+                        && isPositiveFinite(lastD2)
+                        && isPositiveFinite(lastLoss)
+                : Double.isNaN(maxD2) && Double.isNaN(minLoss) && Double.isNaN(lastD2) && Double.isNaN(lastLoss);
+        boolean lrOk = (Double.isNaN(peakLr) || (peakLr >= 0 && peakLr < Double.POSITIVE_INFINITY))
+                && (Double.isNaN(stableLr) || (stableLr >= 0 && stableLr < Double.POSITIVE_INFINITY))
+                && (Double.isNaN(peakD2) || isPositiveFinite(peakD2));
+        if (!extremesOk || !lrOk || ring > totalPoints) {
+            throw new IllegalArgumentException("CurveSummary bytes are inconsistent: " + totalPoints + " points, "
+                    + ring + " recent, max D2 " + maxD2 + ", min loss " + minLoss + ", peak LR " + peakLr
+                    + ", stable LR " + stableLr);
+        }
+    }
+
+    private static boolean isPositiveFinite(double v) {
+        return v > 0 && v < Double.POSITIVE_INFINITY;
     }
 
     @Override
