@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -40,6 +41,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.common.utils.internals.Exit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,6 +98,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final int MAX_BIND_ATTEMPTS = 3;
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    // Kafka's exit and halt hooks are process-wide: one start-up or shutdown at a time may replace them.
+    private static final Object PROCESS_EXIT_LOCK = new Object();
 
     private final int partitions;
     private final Duration timeout;
@@ -163,8 +167,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaRaftServer running = server;
         server = null;
-        running.shutdown();
-        running.awaitShutdown();
+        shutdown(running);
         LOG.debug("Kafka broker at {} stopped", bootstrapServers());
     }
 
@@ -452,26 +455,72 @@ public final class EmbeddedKafka implements AutoCloseable {
                 output.toString(StandardCharsets.UTF_8).strip());
     }
 
-    private static KafkaRaftServer launch(Map<String, String> config) {
-        KafkaRaftServer raftServer;
-        try {
-            // doLog=false: the full config dump is noise; server.properties in the directory has it.
-            raftServer = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
-        } catch (RuntimeException e) {
-            throw new EmbeddedKafkaException("invalid Kafka broker configuration: " + e.getMessage(), e);
+    private KafkaRaftServer launch(Map<String, String> config) {
+        synchronized (PROCESS_EXIT_LOCK) {
+            AtomicReference<String> exitRequest = disarmProcessExit();
+            KafkaRaftServer raftServer = null;
+            try {
+                // doLog=false: the full config dump is noise; server.properties in the directory has it.
+                raftServer = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
+                raftServer.startup();
+                if (exitRequest.get() != null) {
+                    throw new IllegalStateException("Kafka requested process " + exitRequest.get());
+                }
+                return raftServer;
+            } catch (Exception e) {
+                // Exception, not RuntimeException: Scala code rethrows checked exceptions such as TimeoutException.
+                if (raftServer != null) {
+                    try {
+                        raftServer.shutdown();
+                        raftServer.awaitShutdown();
+                    } catch (RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw new EmbeddedKafkaException(
+                        "Kafka broker at " + HOST + ":" + brokerPort + " failed to start within " + timeout + ": "
+                                + e.getMessage(),
+                        e);
+            } finally {
+                rearmProcessExit();
+            }
         }
-        try {
-            raftServer.startup();
-            return raftServer;
-        } catch (RuntimeException e) {
+    }
+
+    private static void shutdown(KafkaRaftServer raftServer) {
+        synchronized (PROCESS_EXIT_LOCK) {
+            AtomicReference<String> exitRequest = disarmProcessExit();
             try {
                 raftServer.shutdown();
                 raftServer.awaitShutdown();
-            } catch (RuntimeException suppressed) {
-                e.addSuppressed(suppressed);
+            } finally {
+                rearmProcessExit();
             }
-            throw new EmbeddedKafkaException("Kafka broker failed to start: " + e.getMessage(), e);
+            if (exitRequest.get() != null) {
+                LOG.warn("Kafka requested process {} while shutting down; ignored", exitRequest.get());
+            }
         }
+    }
+
+    /**
+     * Replaces Kafka's process exit and halt with a recorder. Kafka treats every start-up failure (a port taken,
+     * the start-up time limit) as fatal and halts the JVM, which would end the demo or a whole test run without a
+     * word; recorded instead, Kafka's own failure path goes on (it shuts the node down and rethrows) and the
+     * caller gets an exception. Callers hold {@link #PROCESS_EXIT_LOCK} and call {@link #rearmProcessExit()} in a
+     * finally block, so a fatal fault while the broker runs still stops the process as Kafka intends.
+     */
+    private static AtomicReference<String> disarmProcessExit() {
+        AtomicReference<String> request = new AtomicReference<>();
+        Exit.Procedure record = (code, message) ->
+                request.compareAndSet(null, "exit " + code + (message == null ? "" : " (" + message + ")"));
+        Exit.setExitProcedure(record);
+        Exit.setHaltProcedure(record);
+        return request;
+    }
+
+    private static void rearmProcessExit() {
+        Exit.resetExitProcedure();
+        Exit.resetHaltProcedure();
     }
 
     private void awaitReady(long deadlineNanos) {
@@ -536,9 +585,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("Could not delete the Kafka log directory {}", directory, e);
         }
+        directory = null;
     }
 
     private void requireStartedOnce() {
+        if (closed) {
+            throw new IllegalStateException("EmbeddedKafka is closed");
+        }
         if (directory == null) {
             throw new IllegalStateException("Kafka broker was never started");
         }
