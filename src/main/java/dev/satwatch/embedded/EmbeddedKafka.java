@@ -106,7 +106,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Map<String, String> overrides;
     private final Map<String, String> saslUsers;
 
-    // Guarded by this. Directory, ports and cluster id are fixed at the first start and reused by restarts.
+    // Guarded by this. Directory and ports are fixed at the first start and reused by restarts.
     private Path directory;
     private int brokerPort;
     private int controllerPort;
@@ -168,7 +168,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         KafkaRaftServer running = server;
         server = null;
         shutdown(running);
-        LOG.debug("Kafka broker at {} stopped", bootstrapServers());
+        LOG.debug("Kafka broker at {}:{} stopped", HOST, brokerPort);
     }
 
     /** Stops (if running) and starts again on the same ports and log directory, so data and address survive. */
@@ -183,12 +183,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
         try {
             stop();
         } catch (RuntimeException e) {
             LOG.warn("Kafka broker did not shut down cleanly", e);
         }
+        closed = true;
         deleteDirectory();
     }
 
