@@ -1,0 +1,667 @@
+package dev.satwatch.embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.common.utils.internals.Exit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process, single-node Apache Kafka broker in KRaft mode (combined broker and controller), for
+ * {@code satwatch demo} and the integration tests. No Docker, no ZooKeeper.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.builder().partitions(4).build().start()) {
+ *     kafka.createTopics(TopicSpec.of("satwatch.events", 4), TopicSpec.compacted("satwatch.laws", 1));
+ *     String bootstrap = kafka.bootstrapServers(); // "127.0.0.1:PORT"
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p><b>Life cycle.</b> {@link #start()} creates a temporary directory, picks free loopback ports, formats the
+ * storage (the same code path as {@code kafka-storage.sh format}) and starts {@code kafka.server.KafkaRaftServer};
+ * it returns once the broker answers an Admin {@code describeCluster} request, or throws
+ * {@link EmbeddedKafkaException} after {@link Builder#timeout(Duration)}. {@link #stop()} shuts the broker down
+ * but keeps its log directory and ports, so {@link #start()} (or {@link #restart()}) brings the same data back
+ * at the same bootstrap address, as fault tests need. {@link #close()} stops and deletes the directory; it never
+ * throws and may be called repeatedly. A closed instance cannot be started again.
+ *
+ * <p><b>Settings.</b> Everything a single node needs is set: replication factor and min ISR 1 for the
+ * internal topics (consumer offsets, transactions, share-group state), no automatic topic creation, no initial
+ * rebalance delay, a small log-cleaner buffer, few internal-topic partitions. Every broker property can be
+ * overridden with {@link Builder#property(String, String)}; overrides are applied last.
+ *
+ * <p><b>Security.</b> Clients normally use the {@code PLAINTEXT} listener. {@link Builder#saslPlainUser(String,
+ * String)} adds a second listener, {@code SASL_PLAINTEXT} with the PLAIN mechanism and the given users; its address
+ * is {@link #saslBootstrapServers()} and {@link #saslClientProperties(String, String)} gives matching client settings.
+ * No authorizer is configured: SASL authenticates, it does not restrict.
+ *
+ * <p><b>Limits.</b> Ports are chosen by binding and releasing ephemeral sockets (the controller quorum needs its
+ * port before start-up), so another process could take one in between; a first start that fails to bind is
+ * retried on fresh ports. Kafka keeps some process-wide state (Yammer metrics, JMX), so run one instance per
+ * JVM at a time unless a test knows what it does.
+ *
+ * <p><b>Thread safety.</b> All public methods are synchronized on the instance; it may be shared between test
+ * threads. Start-up and shutdown block the calling thread.
+ *
+ * <p>References: Apache Kafka 4.4 {@code KafkaClusterTestKit} (test-common) and {@code kafka.tools.StorageTool}
+ * for the formatting and configuration of a combined KRaft node; KIP-500/KIP-631 for KRaft.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    private static final String HOST = "127.0.0.1";
+    private static final int NODE_ID = 1;
+    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
+    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
+    private static final int MAX_BIND_ATTEMPTS = 3;
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    // Kafka's exit and halt hooks are process-wide: one start-up or shutdown at a time may replace them.
+    private static final Object PROCESS_EXIT_LOCK = new Object();
+
+    private final int partitions;
+    private final Duration timeout;
+    private final Map<String, String> overrides;
+    private final Map<String, String> saslUsers;
+
+    // Guarded by this. Directory and ports are fixed at the first start and reused by restarts.
+    private Path directory;
+    private int brokerPort;
+    private int controllerPort;
+    private int saslPort;
+    private KafkaRaftServer server;
+    private boolean closed;
+
+    private EmbeddedKafka(Builder builder) {
+        this.partitions = builder.partitions;
+        this.timeout = builder.timeout;
+        this.overrides = Map.copyOf(builder.overrides);
+        this.saslUsers = Map.copyOf(builder.saslUsers);
+    }
+
+    /** A builder with the defaults: 4 partitions per new topic, a 60 s time limit, no SASL listener. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the broker and blocks until it accepts requests. Does nothing if it is already running. The first
+     * call formats a fresh temporary directory; later calls (after {@link #stop()}) reuse directory and ports.
+     *
+     * @return this instance, for chaining
+     * @throws EmbeddedKafkaException if the broker cannot be formatted or started, or does not answer within the
+     *     time limit
+     * @throws IllegalStateException if the instance is closed
+     */
+    public synchronized EmbeddedKafka start() {
+        if (closed) {
+            throw new IllegalStateException("EmbeddedKafka is closed; build a new one");
+        }
+        if (server != null) {
+            return this;
+        }
+        long startNanos = System.nanoTime();
+        if (directory == null) {
+            startFresh();
+        } else {
+            server = launch(serverConfig());
+        }
+        awaitReady(startNanos + timeout.toNanos());
+        LOG.info(
+                "Kafka broker at {} started in {} ms (log directory {})",
+                bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+                directory);
+        return this;
+    }
+
+    /**
+     * Shuts the broker down and waits for it, keeping the log directory and ports for a later {@link #start()}.
+     * Does nothing if the broker is not running.
+     */
+    public synchronized void stop() {
+        if (server == null) {
+            return;
+        }
+        KafkaRaftServer running = server;
+        server = null;
+        shutdown(running);
+        LOG.debug("Kafka broker at {}:{} stopped", HOST, brokerPort);
+    }
+
+    /** Stops (if running) and starts again on the same ports and log directory, so data and address survive. */
+    public synchronized void restart() {
+        stop();
+        start();
+    }
+
+    /** Stops the broker and deletes its temporary directory. Never throws; later calls do nothing. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            stop();
+        } catch (RuntimeException e) {
+            LOG.warn("Kafka broker did not shut down cleanly", e);
+        }
+        closed = true;
+        deleteDirectory();
+    }
+
+    /** Whether the broker is running (started and not stopped or closed). */
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    /**
+     * The address of the PLAINTEXT listener, {@code "127.0.0.1:PORT"}; it stays the same across restarts.
+     *
+     * @throws IllegalStateException if the broker was never started
+     */
+    public synchronized String bootstrapServers() {
+        requireStartedOnce();
+        return HOST + ":" + brokerPort;
+    }
+
+    /**
+     * The address of the SASL_PLAINTEXT listener, {@code "127.0.0.1:PORT"}.
+     *
+     * @throws IllegalStateException if no SASL user was configured or the broker was never started
+     */
+    public synchronized String saslBootstrapServers() {
+        requireSasl();
+        requireStartedOnce();
+        return HOST + ":" + saslPort;
+    }
+
+    /** Client settings for the PLAINTEXT listener: only {@code bootstrap.servers}; add serializers and the rest. */
+    public synchronized Map<String, Object> clientProperties() {
+        return Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    }
+
+    /**
+     * Client settings for the SASL_PLAINTEXT listener with the PLAIN mechanism and the given credentials (which
+     * need not be valid: tests of rejected logins use this too).
+     *
+     * @throws IllegalStateException if no SASL user was configured or the broker was never started
+     */
+    public synchronized Map<String, Object> saslClientProperties(String user, String password) {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(password, "password");
+        return Map.of(
+                CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                saslBootstrapServers(),
+                CommonClientConfigs.SECURITY_PROTOCOL_CONFIG,
+                SecurityProtocol.SASL_PLAINTEXT.name,
+                SaslConfigs.SASL_MECHANISM,
+                "PLAIN",
+                SaslConfigs.SASL_JAAS_CONFIG,
+                PLAIN_LOGIN_MODULE + " required username=" + quote(user) + " password=" + quote(password) + ";");
+    }
+
+    /**
+     * The broker's temporary directory (configuration file and log directories); deleted by {@link #close()}.
+     *
+     * @throws IllegalStateException if the broker was never started
+     */
+    public synchronized Path directory() {
+        requireStartedOnce();
+        return directory;
+    }
+
+    /**
+     * Creates topics with the given partition counts and the broker's default configs.
+     *
+     * @see #createTopics(Collection)
+     */
+    public void createTopics(Map<String, Integer> partitionsByName) {
+        List<TopicSpec> specs = new ArrayList<>();
+        partitionsByName.forEach((name, count) -> specs.add(TopicSpec.of(name, count)));
+        createTopics(specs);
+    }
+
+    /**
+     * Creates topics.
+     *
+     * @see #createTopics(Collection)
+     */
+    public void createTopics(TopicSpec... specs) {
+        createTopics(List.of(specs));
+    }
+
+    /**
+     * Creates topics and waits until the controller has created them. Topics that already exist are left as they
+     * are (their configs are not compared), so callers may create their topics again after a {@link #restart()}.
+     *
+     * @throws EmbeddedKafkaException if a topic cannot be created within the time limit
+     * @throws IllegalStateException if the broker is not running
+     */
+    public synchronized void createTopics(Collection<TopicSpec> specs) {
+        if (server == null) {
+            throw new IllegalStateException("Kafka broker is not running");
+        }
+        List<NewTopic> topics = new ArrayList<>();
+        for (TopicSpec spec : specs) {
+            // An empty replication factor means the broker default, 1 on this node.
+            topics.add(new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty())
+                    .configs(spec.configs()));
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(adminConfig())) {
+            for (Map.Entry<String, KafkaFuture<Void>> created :
+                    admin.createTopics(topics).values().entrySet()) {
+                try {
+                    created.getValue().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new EmbeddedKafkaException(
+                                "could not create topic " + created.getKey() + " on " + bootstrapServers(),
+                                e.getCause());
+                    }
+                } catch (TimeoutException e) {
+                    throw new EmbeddedKafkaException(
+                            "topic " + created.getKey() + " not created within " + timeout + " on "
+                                    + bootstrapServers(),
+                            e);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EmbeddedKafkaException("interrupted while creating topics", e);
+        }
+    }
+
+    private void startFresh() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                directory = Files.createTempDirectory("satwatch-kafka-");
+                pickPorts();
+                Map<String, String> config = serverConfig();
+                format(config);
+                server = launch(config);
+                return;
+            } catch (IOException e) {
+                deleteDirectory();
+                throw new EmbeddedKafkaException("could not prepare the Kafka log directory", e);
+            } catch (EmbeddedKafkaException e) {
+                deleteDirectory();
+                if (attempt >= MAX_BIND_ATTEMPTS || !causedByBindFailure(e)) {
+                    throw e;
+                }
+                LOG.warn("Kafka broker could not bind its ports (attempt {}), retrying on new ports", attempt);
+            }
+        }
+    }
+
+    private void pickPorts() throws IOException {
+        List<Integer> ports = freeLoopbackPorts(saslUsers.isEmpty() ? 2 : 3);
+        brokerPort = ports.get(0);
+        controllerPort = ports.get(1);
+        saslPort = saslUsers.isEmpty() ? 0 : ports.get(2);
+    }
+
+    /** Binds all sockets before releasing any, so that the ports are distinct. */
+    private static List<Integer> freeLoopbackPorts(int count) throws IOException {
+        InetAddress loopback = InetAddress.getByName(HOST);
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, loopback);
+                sockets.add(socket);
+                ports.add(socket.getLocalPort());
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    private Map<String, String> serverConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", Integer.toString(NODE_ID));
+        // A static one-voter quorum: the node elects itself at once and needs no dynamic-voter bootstrap.
+        config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        config.put("controller.listener.names", CONTROLLER_LISTENER);
+        config.put("inter.broker.listener.name", BROKER_LISTENER);
+        String brokerEndpoint = BROKER_LISTENER + "://" + HOST + ":" + brokerPort;
+        String controllerEndpoint = CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort;
+        String protocols = BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT";
+        if (saslUsers.isEmpty()) {
+            config.put("listeners", brokerEndpoint + "," + controllerEndpoint);
+            config.put("advertised.listeners", brokerEndpoint);
+        } else {
+            String saslEndpoint = SASL_LISTENER + "://" + HOST + ":" + saslPort;
+            config.put("listeners", brokerEndpoint + "," + controllerEndpoint + "," + saslEndpoint);
+            config.put("advertised.listeners", brokerEndpoint + "," + saslEndpoint);
+            protocols += "," + SASL_LISTENER + ":SASL_PLAINTEXT";
+            config.put("sasl.enabled.mechanisms", "PLAIN");
+            config.put(
+                    "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
+                    plainServerJaas());
+        }
+        config.put("listener.security.protocol.map", protocols);
+        config.put("log.dirs", directory.resolve("logs").toString());
+        config.put("num.partitions", Integer.toString(partitions));
+        config.put("auto.create.topics.enable", "false");
+        // One node: internal topics cannot have more than one replica.
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        // Default 50 partitions each: on one node they only cost files, memory maps and start-up time.
+        config.put("offsets.topic.num.partitions", "4");
+        config.put("transaction.state.log.num.partitions", "4");
+        // The default 128 MiB cleaner buffer is allocated up front; 2 MiB as in Kafka's own KafkaClusterTestKit.
+        config.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
+        // Tests and the demo start a consumer group and expect it to be assigned at once, not after 3 s.
+        config.put("group.initial.rebalance.delay.ms", "0");
+        // Bounds KafkaRaftServer.startup() itself, which otherwise waits for the quorum forever.
+        config.put("server.max.startup.time.ms", Long.toString(timeout.toMillis()));
+        config.putAll(overrides);
+        return config;
+    }
+
+    private String plainServerJaas() {
+        StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE).append(" required");
+        saslUsers.forEach((user, password) ->
+                jaas.append(" user_").append(user).append('=').append(quote(password)));
+        return jaas.append(';').toString();
+    }
+
+    /** Quotes a JAAS option value; the JAAS parser reads backslash escapes inside double quotes. */
+    private static String quote(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
+
+    /** Writes server.properties and formats the log directories as {@code kafka-storage.sh format} does. */
+    private void format(Map<String, String> config) throws IOException {
+        Path file = directory.resolve("server.properties");
+        Properties properties = new Properties();
+        properties.putAll(config);
+        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            properties.store(writer, "satwatch embedded KRaft node (generated)");
+        }
+        String[] args = {
+            "format",
+            "--config",
+            file.toString(),
+            "--cluster-id",
+            Uuid.randomUuid().toString()
+        };
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        int exitCode;
+        try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            exitCode = StorageTool.execute(args, printStream);
+        } catch (RuntimeException e) {
+            throw new EmbeddedKafkaException(
+                    "formatting " + directory + " failed: " + output.toString(StandardCharsets.UTF_8), e);
+        }
+        if (exitCode != 0) {
+            throw new EmbeddedKafkaException("formatting " + directory + " failed with exit code " + exitCode + ": "
+                    + output.toString(StandardCharsets.UTF_8));
+        }
+        LOG.debug(
+                "Formatted {}: {}",
+                directory,
+                output.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    private KafkaRaftServer launch(Map<String, String> config) {
+        synchronized (PROCESS_EXIT_LOCK) {
+            AtomicReference<String> exitRequest = disarmProcessExit();
+            KafkaRaftServer raftServer = null;
+            try {
+                // doLog=false: the full config dump is noise; server.properties in the directory has it.
+                raftServer = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
+                raftServer.startup();
+                if (exitRequest.get() != null) {
+                    throw new IllegalStateException("Kafka requested process " + exitRequest.get());
+                }
+                return raftServer;
+            } catch (Exception e) {
+                // Exception, not RuntimeException: Scala code rethrows checked exceptions such as TimeoutException.
+                if (raftServer != null) {
+                    try {
+                        raftServer.shutdown();
+                        raftServer.awaitShutdown();
+                    } catch (RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw new EmbeddedKafkaException(
+                        "Kafka broker at " + HOST + ":" + brokerPort + " failed to start within " + timeout + ": "
+                                + e.getMessage(),
+                        e);
+            } finally {
+                rearmProcessExit();
+            }
+        }
+    }
+
+    private static void shutdown(KafkaRaftServer raftServer) {
+        synchronized (PROCESS_EXIT_LOCK) {
+            AtomicReference<String> exitRequest = disarmProcessExit();
+            try {
+                raftServer.shutdown();
+                raftServer.awaitShutdown();
+            } finally {
+                rearmProcessExit();
+            }
+            if (exitRequest.get() != null) {
+                LOG.warn("Kafka requested process {} while shutting down; ignored", exitRequest.get());
+            }
+        }
+    }
+
+    /**
+     * Replaces Kafka's process exit and halt with a recorder. Kafka treats every start-up failure (a port taken,
+     * the start-up time limit) as fatal and halts the JVM, which would end the demo or a whole test run without a
+     * word; recorded instead, Kafka's own failure path goes on (it shuts the node down and rethrows) and the
+     * caller gets an exception. Callers hold {@link #PROCESS_EXIT_LOCK} and call {@link #rearmProcessExit()} in a
+     * finally block, so a fatal fault while the broker runs still stops the process as Kafka intends.
+     */
+    private static AtomicReference<String> disarmProcessExit() {
+        AtomicReference<String> request = new AtomicReference<>();
+        Exit.Procedure record = (code, message) ->
+                request.compareAndSet(null, "exit " + code + (message == null ? "" : " (" + message + ")"));
+        Exit.setExitProcedure(record);
+        Exit.setHaltProcedure(record);
+        return request;
+    }
+
+    private static void rearmProcessExit() {
+        Exit.resetExitProcedure();
+        Exit.resetHaltProcedure();
+    }
+
+    private void awaitReady(long deadlineNanos) {
+        try (Admin admin = Admin.create(adminConfig())) {
+            long remaining = remainingMillis(deadlineNanos);
+            // The Admin client retries internally until the deadline, so one bounded call is the whole poll.
+            Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) remaining))
+                    .nodes()
+                    .get(remaining, TimeUnit.MILLISECONDS);
+            if (nodes.stream().noneMatch(node -> node.id() == NODE_ID)) {
+                throw new EmbeddedKafkaException(
+                        "Kafka broker at " + bootstrapServers() + " reported no live broker: " + nodes);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            stopAfterFailure();
+            throw new EmbeddedKafkaException(
+                    "Kafka broker at " + bootstrapServers() + " did not accept requests within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopAfterFailure();
+            throw new EmbeddedKafkaException("interrupted while waiting for the Kafka broker", e);
+        }
+    }
+
+    private void stopAfterFailure() {
+        try {
+            stop();
+        } catch (RuntimeException e) {
+            LOG.warn("Kafka broker did not shut down after a failed start", e);
+        }
+    }
+
+    private Map<String, Object> adminConfig() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "satwatch-embedded-admin");
+        int limit = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, limit);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(limit, 30_000));
+        return config;
+    }
+
+    private static long remainingMillis(long deadlineNanos) {
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+    }
+
+    private static boolean causedByBindFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void deleteDirectory() {
+        if (directory == null) {
+            return;
+        }
+        try {
+            Utils.delete(directory.toFile());
+        } catch (IOException e) {
+            LOG.warn("Could not delete the Kafka log directory {}", directory, e);
+        }
+        directory = null;
+    }
+
+    private void requireStartedOnce() {
+        if (closed) {
+            throw new IllegalStateException("EmbeddedKafka is closed");
+        }
+        if (directory == null) {
+            throw new IllegalStateException("Kafka broker was never started");
+        }
+    }
+
+    private void requireSasl() {
+        if (saslUsers.isEmpty()) {
+            throw new IllegalStateException("no SASL listener: add a user with Builder.saslPlainUser");
+        }
+    }
+
+    /**
+     * Configures an {@link EmbeddedKafka}. Not thread-safe; {@link #build()} copies the settings, so one builder
+     * can make several brokers.
+     */
+    public static final class Builder {
+
+        private int partitions = 4;
+        private Duration timeout = Duration.ofSeconds(60);
+        private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /** Default partition count of new topics ({@code num.partitions}); at least 1, default 4. */
+        public Builder partitions(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("partitions must be >= 1, got " + count);
+            }
+            this.partitions = count;
+            return this;
+        }
+
+        /** Time limit for start-up and for each {@code createTopics} call; positive, default 60 s. */
+        public Builder timeout(Duration limit) {
+            Objects.requireNonNull(limit, "limit");
+            if (limit.isNegative() || limit.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, got " + limit);
+            }
+            this.timeout = limit;
+            return this;
+        }
+
+        /** A broker property, applied after (and so overriding) the embedded defaults. */
+        public Builder property(String key, String value) {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+            overrides.put(key, value);
+            return this;
+        }
+
+        /**
+         * Adds a user to a SASL_PLAINTEXT listener with the PLAIN mechanism; the first user enables the listener.
+         *
+         * @param user a name of letters, digits, '.', '_' or '-' (it becomes a JAAS option name)
+         * @param password any password
+         */
+        public Builder saslPlainUser(String user, String password) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            if (!USER_NAME.matcher(user).matches()) {
+                throw new IllegalArgumentException("SASL user name must match " + USER_NAME + ", got '" + user + "'");
+            }
+            saslUsers.put(user, password);
+            return this;
+        }
+
+        /** An embedded broker with these settings, not yet started. */
+        public EmbeddedKafka build() {
+            return new EmbeddedKafka(this);
+        }
+    }
+}
