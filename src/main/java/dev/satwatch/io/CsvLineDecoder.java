@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * {@link LineDecoder} for CSV: the first non-blank line is the header, resolved against the
  * {@link CsvMapping}; every later record becomes one {@link LossPoint} with its metadata inline, or
- * an {@link InputProblem} naming the column. Empty rows are skipped silently.
+ * an {@link InputProblem} naming the column. Empty rows (blank, or only delimiters) are skipped
+ * silently.
  */
 final class CsvLineDecoder implements LineDecoder {
 
@@ -195,8 +196,8 @@ final class CsvLineDecoder implements LineDecoder {
     }
 
     private Decoded decodeRow(List<String> fields, long at) {
-        if (fields.size() == 1 && fields.get(0).isBlank()) {
-            return Decoded.NONE;
+        if (fields.stream().allMatch(String::isBlank)) {
+            return Decoded.NONE; // an empty row (",,,"), as spreadsheet exports leave at the end
         }
         if (fields.size() != header.size()) {
             return problem(at, null, "expected " + header.size() + " fields, found " + fields.size());

@@ -59,7 +59,8 @@ import java.util.Locale;
  *       token-count checks then reject them.
  *   <li>{@code ts}: an ISO-8601 instant ({@code 2026-11-26T10:00:00Z}), a date-time with an offset
  *       or zone, a local date-time (read as UTC, as Python's {@code datetime.utcnow().isoformat()}
- *       writes it), or a number of seconds since the epoch.
+ *       writes it), any of these with a space instead of the {@code T} (Python's {@code str(datetime)}),
+ *       or a number of seconds since the epoch.
  *   <li>Inline {@code setting}, {@code base_model}, {@code d1_tokens}, {@code params},
  *       {@code target_d2_tokens}, {@code tokens_per_step} on a {@code loss} event become
  *       {@link LossPoint#meta()}; with none of them it is {@link RunMeta#EMPTY}.
@@ -452,7 +453,11 @@ public final class EventCodec {
             case VALUE_NULL:
                 return null;
             case VALUE_STRING:
-                String s = p.getText();
+                String text = p.getText();
+                // Python's str(datetime) separates date and time with a space; ISO-8601 wants a T.
+                String s = text.length() > 10 && text.charAt(10) == ' '
+                        ? text.substring(0, 10) + 'T' + text.substring(11)
+                        : text;
                 Instant fast = fastUtcInstant(s);
                 if (fast != null) {
                     return fast;
@@ -464,7 +469,7 @@ public final class EventCodec {
                             ? z.toInstant()
                             : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
                 } catch (DateTimeException e) {
-                    throw new FieldError("ts is not an ISO-8601 timestamp ('" + clip(s) + "')", "ts");
+                    throw new FieldError("ts is not an ISO-8601 timestamp ('" + clip(text) + "')", "ts");
                 }
             case VALUE_NUMBER_INT:
             case VALUE_NUMBER_FLOAT:

@@ -75,6 +75,7 @@ class CurveReaderTest {
                         + "r,1e9,2.5,2.4,1e-4\n" // fractional step
                         + "r,1e9,5,2.4,fast\n" // bad lr
                         + ",1e9,5,2.4,1e-4\n" // empty run id
+                        + ",,,,\n" // empty row: skipped silently
                         + "r,1e9,5,inf,\n"); // divergence, kept
 
         ReadResult r = CurveReader.read(f, InputFormat.CSV, null);

@@ -282,6 +282,7 @@ class EventCodecTest {
         assertThat(ok(base + "\"2026-11-26T10:00:00.25Z\"}").ts()).isEqualTo(expected);
         assertThat(ok(base + "\"2026-11-26T11:00:00.25+01:00\"}").ts()).isEqualTo(expected);
         assertThat(ok(base + "\"2026-11-26T10:00:00.250\"}").ts()).isEqualTo(expected);
+        assertThat(ok(base + "\"2026-11-26 10:00:00.250000\"}").ts()).isEqualTo(expected);
         assertThat(ok(base + (expected.getEpochSecond() + 0.25) + "}").ts()).isEqualTo(expected);
         assertThat(ok(base + "null}").ts()).isNull();
     }
