@@ -1,0 +1,631 @@
+package dev.satwatch.serde;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.RunEvent;
+import dev.satwatch.event.RunFinished;
+import dev.satwatch.event.RunMeta;
+import dev.satwatch.event.RunStarted;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.TemporalAccessor;
+import java.util.Locale;
+
+/**
+ * Encodes and decodes the {@code satwatch.events} records of DESIGN §3: UTF-8 JSON, one object per
+ * record, {@code type} one of {@code run_started}, {@code loss}, {@code run_finished}.
+ *
+ * <h2>Decoding</h2>
+ *
+ * {@link #parse(byte[])} is total: it never throws on any input (null, empty, binary garbage,
+ * oversize, deeply nested) and returns either {@link ParseResult.Ok} or {@link ParseResult.Invalid}
+ * with a reason naming the field. Rules:
+ *
+ * <ul>
+ *   <li>Records over {@value #MAX_RECORD_BYTES} bytes are rejected before parsing. Anything but one
+ *       JSON object (with optional surrounding whitespace) is rejected.
+ *   <li>{@code type} and {@code run_id} (a non-blank string of at most {@value #MAX_RUN_ID_CHARS}
+ *       characters) are required.
+ *   <li>Every known field is validated whatever the type: token counts ({@code d2_tokens},
+ *       {@code d1_tokens}, {@code target_d2_tokens}, {@code params}) must be finite and
+ *       non-negative numbers; {@code step} and {@code tokens_per_step} non-negative integers (an
+ *       integral float such as {@code 1200.0} is accepted); strings must be strings. A JSON
+ *       {@code null} means the field is absent. Unknown fields are ignored (forward compatibility);
+ *       for a repeated field the last value wins.
+ *   <li>{@code loss} events need {@code loss} and at least one of {@code d2_tokens} or {@code step}.
+ *       When {@code d2_tokens} is absent the event decodes with {@code d2Tokens = NaN}; it is resolved
+ *       later as {@code step × tokens_per_step}. {@code split} defaults to {@code val}.
+ *   <li><b>Non-finite loss is a divergence, not bad input</b>, and decodes to a {@link LossPoint}
+ *       with a non-finite loss. Because JSON has no NaN literal, it is accepted in two spellings: the
+ *       bare tokens {@code NaN}, {@code Infinity}, {@code -Infinity} that Python's {@code json.dumps}
+ *       writes, and the strings {@code "NaN"}, {@code "nan"}, {@code "inf"}, {@code "-inf"},
+ *       {@code "Infinity"}, {@code "-Infinity"} (any case, optional sign). A {@code null} loss is
+ *       <em>rejected</em> ({@code loss is null}): it usually means "not measured", and reading it as
+ *       a divergence would raise a false alarm. The same spellings are accepted for every number; the
+ *       token-count checks then reject them.
+ *   <li>{@code ts}: an ISO-8601 instant ({@code 2026-11-26T10:00:00Z}), a date-time with an offset
+ *       or zone, a local date-time (read as UTC, as Python's {@code datetime.utcnow().isoformat()}
+ *       writes it), any of these with a space instead of the {@code T} (Python's {@code str(datetime)}),
+ *       or a number of seconds since the epoch.
+ *   <li>Inline {@code setting}, {@code base_model}, {@code d1_tokens}, {@code params},
+ *       {@code target_d2_tokens}, {@code tokens_per_step} on a {@code loss} event become
+ *       {@link LossPoint#meta()}; with none of them it is {@link RunMeta#EMPTY}.
+ * </ul>
+ *
+ * <h2>Encoding</h2>
+ *
+ * {@link #toJson(RunEvent)} writes DESIGN §3 field names, {@code type} and {@code run_id} first,
+ * omitting absent fields (null strings, NaN numbers, negative step, zero tokens per step) and writing
+ * {@code ts} as an ISO-8601 instant. A non-finite loss is written as the string {@code "NaN"},
+ * {@code "Infinity"} or {@code "-Infinity"}, which is strict JSON and decodes back to the same value,
+ * so {@code parse(toJson(e))} equals {@code e} for every valid event.
+ *
+ * <p>Performance: one shared {@link JsonFactory} and a single streaming pass per record, with no tree
+ * or data-binding layer; intended for the Kafka deserializer's hot path. Thread-safe: the class is
+ * stateless apart from the immutable factory.
+ */
+public final class EventCodec {
+
+    /** Largest accepted record, in UTF-8 bytes. */
+    public static final int MAX_RECORD_BYTES = 65536;
+
+    /** Longest accepted {@code run_id}, in characters. */
+    public static final int MAX_RUN_ID_CHARS = 256;
+
+    /** Event type names. */
+    public static final String RUN_STARTED = "run_started";
+
+    /** Event type name of {@link LossPoint}. */
+    public static final String LOSS = "loss";
+
+    /** Event type name of {@link RunFinished}. */
+    public static final String RUN_FINISHED = "run_finished";
+
+    private static final ParseResult OVERSIZE =
+            new ParseResult.Invalid("record exceeds " + MAX_RECORD_BYTES + " bytes", null);
+
+    /** Longest quoted input value or parser message put into a reason, so reasons stay short. */
+    private static final int MAX_QUOTED_CHARS = 80;
+
+    // Non-numeric numbers on: Python's json.dumps writes NaN/Infinity as bare tokens by default.
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .build();
+
+    private EventCodec() {}
+
+    /**
+     * Decodes one UTF-8 record. Never throws.
+     *
+     * @param utf8 the record bytes; null gives {@code Invalid("record is null", null)}
+     * @return the event or the reason it was rejected
+     */
+    public static ParseResult parse(byte[] utf8) {
+        if (utf8 == null) {
+            return new ParseResult.Invalid("record is null", null);
+        }
+        if (utf8.length > MAX_RECORD_BYTES) {
+            return OVERSIZE;
+        }
+        try (JsonParser p = FACTORY.createParser(utf8)) {
+            return decode(p);
+        } catch (FieldError e) {
+            return new ParseResult.Invalid(e.reason, e.field);
+        } catch (JsonProcessingException e) {
+            return new ParseResult.Invalid("bad JSON: " + clip(e.getOriginalMessage()), null);
+        } catch (IOException | RuntimeException e) {
+            // Not expected from in-memory bytes, but the deserializer must never throw: report it.
+            return new ParseResult.Invalid("unreadable record: " + clip(String.valueOf(e)), null);
+        }
+    }
+
+    /**
+     * Decodes one record given as text (as if UTF-8 encoded). Never throws.
+     *
+     * @param json the record; null gives {@code Invalid("record is null", null)}
+     * @return the event or the reason it was rejected
+     */
+    public static ParseResult parse(String json) {
+        if (json == null) {
+            return new ParseResult.Invalid("record is null", null);
+        }
+        // A UTF-8 encoding has at least one byte per char and at most three per UTF-16 unit.
+        if (json.length() > MAX_RECORD_BYTES
+                || (json.length() * 3L > MAX_RECORD_BYTES && utf8Length(json) > MAX_RECORD_BYTES)) {
+            return OVERSIZE;
+        }
+        try (JsonParser p = FACTORY.createParser(json)) {
+            return decode(p);
+        } catch (FieldError e) {
+            return new ParseResult.Invalid(e.reason, e.field);
+        } catch (JsonProcessingException e) {
+            return new ParseResult.Invalid("bad JSON: " + clip(e.getOriginalMessage()), null);
+        } catch (IOException | RuntimeException e) {
+            return new ParseResult.Invalid("unreadable record: " + clip(String.valueOf(e)), null);
+        }
+    }
+
+    /**
+     * Encodes an event as one UTF-8 JSON object (no trailing newline).
+     *
+     * @param event the event; its run id must be non-null
+     * @return the record bytes
+     */
+    public static byte[] toJson(RunEvent event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            write(g, event);
+        } catch (IOException e) {
+            // A ByteArrayOutputStream does not fail; keep the signature free of checked exceptions.
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Encodes an event as one JSON object string; see {@link #toJson(RunEvent)}. */
+    public static String toJsonString(RunEvent event) {
+        return new String(toJson(event), StandardCharsets.UTF_8);
+    }
+
+    private static void write(JsonGenerator g, RunEvent event) throws IOException {
+        g.writeStartObject();
+        if (event instanceof RunStarted s) {
+            writeHead(g, RUN_STARTED, s.runId(), s.ts());
+            writeMeta(g, s.meta());
+        } else if (event instanceof LossPoint l) {
+            writeHead(g, LOSS, l.runId(), l.ts());
+            if (l.step() >= 0) {
+                g.writeNumberField("step", l.step());
+            }
+            writeIfPresent(g, "d2_tokens", l.d2Tokens());
+            if (Double.isFinite(l.loss())) {
+                g.writeNumberField("loss", l.loss());
+            } else {
+                g.writeStringField("loss", nonFiniteName(l.loss()));
+            }
+            g.writeStringField("split", l.split() != null ? l.split() : LossPoint.VAL);
+            writeIfPresent(g, "lr", l.lr());
+            writeMeta(g, l.meta());
+        } else if (event instanceof RunFinished f) {
+            writeHead(g, RUN_FINISHED, f.runId(), f.ts());
+            if (f.status() != null) {
+                g.writeStringField("status", f.status());
+            }
+        } else {
+            throw new IllegalArgumentException("unknown event class " + event.getClass());
+        }
+        g.writeEndObject();
+    }
+
+    private static void writeHead(JsonGenerator g, String type, String runId, Instant ts) throws IOException {
+        g.writeStringField("type", type);
+        g.writeStringField("run_id", runId);
+        if (ts != null) {
+            g.writeStringField("ts", ts.toString());
+        }
+    }
+
+    private static void writeMeta(JsonGenerator g, RunMeta meta) throws IOException {
+        if (meta == null) {
+            return;
+        }
+        if (meta.setting() != null) {
+            g.writeStringField("setting", meta.setting());
+        }
+        if (meta.baseModel() != null) {
+            g.writeStringField("base_model", meta.baseModel());
+        }
+        writeIfPresent(g, "d1_tokens", meta.d1Tokens());
+        writeIfPresent(g, "params", meta.params());
+        writeIfPresent(g, "target_d2_tokens", meta.targetD2Tokens());
+        if (meta.tokensPerStep() != 0) {
+            g.writeNumberField("tokens_per_step", meta.tokensPerStep());
+        }
+    }
+
+    private static void writeIfPresent(JsonGenerator g, String name, double value) throws IOException {
+        if (Double.isNaN(value)) {
+            return;
+        }
+        if (Double.isFinite(value)) {
+            g.writeNumberField(name, value);
+        } else {
+            g.writeStringField(name, nonFiniteName(value));
+        }
+    }
+
+    private static String nonFiniteName(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        return v > 0 ? "Infinity" : "-Infinity";
+    }
+
+    /** Field values of one record; absent numbers are NaN (tokens) or -1 (integers). */
+    private static final class Fields {
+        String type;
+        String runId;
+        Instant ts;
+        long step = -1;
+        double d2 = Double.NaN;
+        boolean hasLoss;
+        double loss = Double.NaN;
+        String split;
+        double lr = Double.NaN;
+        String setting;
+        String baseModel;
+        double d1 = Double.NaN;
+        double params = Double.NaN;
+        double target = Double.NaN;
+        long tokensPerStep = -1;
+        String status;
+    }
+
+    private static ParseResult decode(JsonParser p) throws IOException, FieldError {
+        JsonToken t = p.nextToken();
+        if (t == null) {
+            return new ParseResult.Invalid("empty record", null);
+        }
+        if (t != JsonToken.START_OBJECT) {
+            return new ParseResult.Invalid("not a JSON object (starts with " + describe(t) + ")", null);
+        }
+        Fields f = new Fields();
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            readField(p, name, v, f);
+        }
+        if (t != JsonToken.END_OBJECT) {
+            return new ParseResult.Invalid("bad JSON: unexpected end of record", null);
+        }
+        if (p.nextToken() != null) {
+            return new ParseResult.Invalid("trailing content after the JSON object", null);
+        }
+        return build(f);
+    }
+
+    private static void readField(JsonParser p, String name, JsonToken v, Fields f) throws IOException, FieldError {
+        switch (name) {
+            case "type" -> f.type = string(p, v, name);
+            case "run_id" -> f.runId = string(p, v, name);
+            case "ts" -> f.ts = timestamp(p, v);
+            case "step" -> f.step = count(p, v, name);
+            case "d2_tokens" -> f.d2 = tokens(p, v, name);
+            case "loss" -> {
+                if (v == JsonToken.VALUE_NULL) {
+                    throw new FieldError("loss is null (send a divergence as \"NaN\")", name);
+                }
+                f.loss = number(p, v, name);
+                f.hasLoss = true;
+            }
+            case "split" -> f.split = string(p, v, name);
+            case "lr" -> f.lr = number(p, v, name);
+            case "setting" -> f.setting = string(p, v, name);
+            case "base_model" -> f.baseModel = string(p, v, name);
+            case "d1_tokens" -> f.d1 = tokens(p, v, name);
+            case "params" -> f.params = tokens(p, v, name);
+            case "target_d2_tokens" -> f.target = tokens(p, v, name);
+            case "tokens_per_step" -> f.tokensPerStep = count(p, v, name);
+            case "status" -> f.status = string(p, v, name);
+            default -> p.skipChildren(); // unknown field: ignored, nested values skipped whole
+        }
+    }
+
+    private static ParseResult build(Fields f) {
+        if (f.type == null) {
+            return new ParseResult.Invalid("missing type", "type");
+        }
+        if (f.runId == null) {
+            return new ParseResult.Invalid("missing run_id", "run_id");
+        }
+        if (f.runId.isBlank()) {
+            return new ParseResult.Invalid("run_id is blank", "run_id");
+        }
+        if (f.runId.length() > MAX_RUN_ID_CHARS) {
+            return new ParseResult.Invalid(
+                    "run_id longer than " + MAX_RUN_ID_CHARS + " characters (" + f.runId.length() + ")", "run_id");
+        }
+        switch (f.type) {
+            case RUN_STARTED:
+                return new ParseResult.Ok(new RunStarted(f.runId, f.ts, meta(f)));
+            case LOSS:
+                if (!f.hasLoss) {
+                    return new ParseResult.Invalid("missing loss", "loss");
+                }
+                if (Double.isNaN(f.d2) && f.step < 0) {
+                    return new ParseResult.Invalid("loss event has neither d2_tokens nor step", "d2_tokens");
+                }
+                String split = f.split == null ? LossPoint.VAL : f.split;
+                if (split.isBlank()) {
+                    return new ParseResult.Invalid("split is blank", "split");
+                }
+                return new ParseResult.Ok(new LossPoint(f.runId, f.ts, f.step, f.d2, f.loss, split, f.lr, meta(f)));
+            case RUN_FINISHED:
+                return new ParseResult.Ok(new RunFinished(f.runId, f.ts, f.status));
+            default:
+                return new ParseResult.Invalid(
+                        "unknown type '" + clip(f.type) + "' (expected run_started, loss or run_finished)", "type");
+        }
+    }
+
+    private static RunMeta meta(Fields f) {
+        if (f.setting == null
+                && f.baseModel == null
+                && Double.isNaN(f.d1)
+                && Double.isNaN(f.params)
+                && Double.isNaN(f.target)
+                && f.tokensPerStep <= 0) {
+            return RunMeta.EMPTY;
+        }
+        return new RunMeta(f.setting, f.baseModel, f.d1, f.params, f.target, Math.max(0L, f.tokensPerStep));
+    }
+
+    private static String string(JsonParser p, JsonToken v, String field) throws IOException, FieldError {
+        if (v == JsonToken.VALUE_STRING) {
+            return p.getText();
+        }
+        if (v == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw new FieldError(field + " must be a string, not " + describe(v), field);
+    }
+
+    /** A number, a non-finite spelling, or NaN for null; anything else is an error. */
+    private static double number(JsonParser p, JsonToken v, String field) throws IOException, FieldError {
+        switch (v) {
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return p.getDoubleValue();
+            case VALUE_NULL:
+                return Double.NaN;
+            case VALUE_STRING:
+                String s = p.getText();
+                double nonFinite = nonFinite(s);
+                if (Double.isFinite(nonFinite)) {
+                    throw new FieldError(field + " is not a number ('" + clip(s) + "')", field);
+                }
+                return nonFinite;
+            default:
+                throw new FieldError(field + " is not a number (" + describe(v) + ")", field);
+        }
+    }
+
+    /** A token count: absent (NaN) for null, otherwise finite and non-negative. */
+    private static double tokens(JsonParser p, JsonToken v, String field) throws IOException, FieldError {
+        if (v == JsonToken.VALUE_NULL) {
+            return Double.NaN;
+        }
+        double x = number(p, v, field);
+        if (!Double.isFinite(x)) {
+            throw new FieldError(field + " is not finite (" + x + ")", field);
+        }
+        if (x < 0) {
+            throw new FieldError(field + " is negative (" + x + ")", field);
+        }
+        return x;
+    }
+
+    /** A non-negative integer ({@code -1} for null); integral floats are accepted. */
+    private static long count(JsonParser p, JsonToken v, String field) throws IOException, FieldError {
+        if (v == JsonToken.VALUE_NULL) {
+            return -1;
+        }
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            JsonParser.NumberType type = p.getNumberType();
+            if (type == JsonParser.NumberType.BIG_INTEGER) {
+                throw new FieldError(field + " is too large", field);
+            }
+            long n = p.getLongValue();
+            if (n < 0) {
+                throw new FieldError(field + " is negative (" + n + ")", field);
+            }
+            return n;
+        }
+        double x = number(p, v, field);
+        if (!Double.isFinite(x)) {
+            throw new FieldError(field + " is not finite (" + x + ")", field);
+        }
+        if (x < 0) {
+            throw new FieldError(field + " is negative (" + x + ")", field);
+        }
+        if (x != Math.rint(x) || x >= 0x1p63) {
+            throw new FieldError(field + " is not an integer (" + x + ")", field);
+        }
+        return (long) x;
+    }
+
+    private static Instant timestamp(JsonParser p, JsonToken v) throws IOException, FieldError {
+        switch (v) {
+            case VALUE_NULL:
+                return null;
+            case VALUE_STRING:
+                String text = p.getText();
+                // Python's str(datetime) separates date and time with a space; ISO-8601 wants a T.
+                String s = text.length() > 10 && text.charAt(10) == ' '
+                        ? text.substring(0, 10) + 'T' + text.substring(11)
+                        : text;
+                Instant fast = fastUtcInstant(s);
+                if (fast != null) {
+                    return fast;
+                }
+                try {
+                    TemporalAccessor parsed =
+                            DateTimeFormatter.ISO_DATE_TIME.parseBest(s, ZonedDateTime::from, LocalDateTime::from);
+                    return parsed instanceof ZonedDateTime z
+                            ? z.toInstant()
+                            : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
+                } catch (DateTimeException e) {
+                    throw new FieldError("ts is not an ISO-8601 timestamp ('" + clip(text) + "')", "ts");
+                }
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                double seconds = p.getDoubleValue();
+                // About ±3000 years around 1970: outside that it is not a plausible epoch time.
+                if (!(Math.abs(seconds) < 1e11)) {
+                    throw new FieldError("ts is not a plausible epoch time in seconds (" + seconds + ")", "ts");
+                }
+                double whole = Math.floor(seconds);
+                return Instant.ofEpochSecond((long) whole, Math.round((seconds - whole) * 1e9));
+            default:
+                throw new FieldError("ts must be an ISO-8601 string or epoch seconds, not " + describe(v), "ts");
+        }
+    }
+
+    /**
+     * Parses the common {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} form without a formatter (several
+     * times faster than {@link Instant#parse}); returns null for any other form, which the caller then
+     * hands to the full ISO parser.
+     */
+    static Instant fastUtcInstant(String s) {
+        int n = s.length();
+        if (n < 20 || n > 30 || s.charAt(n - 1) != 'Z') {
+            return null;
+        }
+        if (s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 7);
+        int day = digits(s, 8, 10);
+        int hour = digits(s, 11, 13);
+        int minute = digits(s, 14, 16);
+        int second = digits(s, 17, 19);
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
+            return null;
+        }
+        int nanos = 0;
+        if (n > 20) {
+            if (s.charAt(19) != '.' || n - 21 > 9 || n - 21 < 1) {
+                return null;
+            }
+            int frac = digits(s, 20, n - 1);
+            if (frac < 0) {
+                return null;
+            }
+            nanos = frac;
+            for (int i = n - 21; i < 9; i++) {
+                nanos *= 10;
+            }
+        }
+        long epochDay;
+        try {
+            epochDay = LocalDate.of(year, month, day).toEpochDay();
+        } catch (DateTimeException e) {
+            return null; // e.g. 31 April: the full parser reports it
+        }
+        return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nanos);
+    }
+
+    /** The decimal value of {@code s[from, to)}, or -1 if any character is not an ASCII digit. */
+    private static int digits(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    /**
+     * The value of a non-finite spelling ({@code nan}, {@code inf}, {@code infinity}, optionally
+     * signed, any case); {@code 0.0} (finite) for any other text.
+     */
+    static double nonFinite(String s) {
+        String t = s.trim();
+        double sign = 1;
+        if (t.startsWith("+") || t.startsWith("-")) {
+            sign = t.charAt(0) == '-' ? -1 : 1;
+            t = t.substring(1);
+        }
+        String lower = t.toLowerCase(Locale.ROOT);
+        if (lower.equals("nan")) {
+            return Double.NaN;
+        }
+        if (lower.equals("inf") || lower.equals("infinity")) {
+            return sign * Double.POSITIVE_INFINITY;
+        }
+        return 0.0;
+    }
+
+    private static String describe(JsonToken t) {
+        return switch (t) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> String.valueOf(t);
+        };
+    }
+
+    private static String clip(String s) {
+        if (s == null) {
+            return "";
+        }
+        return s.length() <= MAX_QUOTED_CHARS ? s : s.substring(0, MAX_QUOTED_CHARS) + "...";
+    }
+
+    private static int utf8Length(String s) {
+        int bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
+    /** A field-level rejection; carries no stack trace because it is control flow, not a bug. */
+    private static final class FieldError extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String reason;
+        private final String field;
+
+        FieldError(String reason, String field) {
+            super(reason, null, false, false);
+            this.reason = reason;
+            this.field = field;
+        }
+    }
+}
