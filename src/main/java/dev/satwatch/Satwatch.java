@@ -30,8 +30,11 @@ public final class Satwatch {
      * when {@code SATWATCH_DEBUG} is set.
      */
     private static int onUnexpected(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
-        cli.getErr().println("satwatch " + cli.getCommandName() + ": internal error: " + e
-                + (System.getenv("SATWATCH_DEBUG") == null ? " (set SATWATCH_DEBUG=1 for the stack trace)" : ""));
+        cli.getErr()
+                .println("satwatch " + cli.getCommandName() + ": internal error: " + e
+                        + (System.getenv("SATWATCH_DEBUG") == null
+                                ? " (set SATWATCH_DEBUG=1 for the stack trace)"
+                                : ""));
         if (System.getenv("SATWATCH_DEBUG") != null) {
             e.printStackTrace(cli.getErr());
         }

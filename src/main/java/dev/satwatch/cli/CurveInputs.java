@@ -1,11 +1,11 @@
 package dev.satwatch.cli;
 
+import dev.satwatch.event.RunEvent;
 import dev.satwatch.io.CurveReader;
 import dev.satwatch.io.InputFormatException;
 import dev.satwatch.io.InputProblem;
 import dev.satwatch.io.ReadResult;
 import dev.satwatch.io.RunData;
-import dev.satwatch.event.RunEvent;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,9 +42,7 @@ final class CurveInputs {
             }
         }
         if (!problems.isEmpty()) {
-            problems.stream()
-                    .limit(MAX_PROBLEMS_SHOWN)
-                    .forEach(p -> err.println("warning: skipped " + p.describe()));
+            problems.stream().limit(MAX_PROBLEMS_SHOWN).forEach(p -> err.println("warning: skipped " + p.describe()));
             if (problems.size() > MAX_PROBLEMS_SHOWN) {
                 err.println("warning: ... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more skipped lines");
             }

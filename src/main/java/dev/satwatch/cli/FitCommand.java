@@ -98,7 +98,8 @@ public final class FitCommand implements Callable<Integer> {
                 RunMeta meta = withTarget(run.meta());
                 CurveSummary summary = summarize(points);
                 ReuseLaw law = lawFor(laws, meta.setting());
-                RunEstimate estimate = estimator.estimate(run.runId(), points.get(0).split(), meta, summary, law, null);
+                RunEstimate estimate =
+                        estimator.estimate(run.runId(), points.get(0).split(), meta, summary, law, null);
                 estimates.add(estimate);
                 plotted.add(plotRun(run.runId(), points, estimate, law, meta));
             }

@@ -117,7 +117,11 @@ public final class LawFitCommand implements Callable<Integer> {
             List<LawJson.Entry> toWrite = new ArrayList<>();
             for (Map.Entry<String, List<CalibrationRun>> e : bySetting.entrySet()) {
                 if (!json) {
-                    err.printf(Locale.ROOT, "fitting setting %s: %d runs with D1%n", e.getKey(), e.getValue().size());
+                    err.printf(
+                            Locale.ROOT,
+                            "fitting setting %s: %d runs with D1%n",
+                            e.getKey(),
+                            e.getValue().size());
                 }
                 LawFit fit = calibrator.fit(e.getValue());
                 List<LeaveOneOut> loo = leaveOneOut && fit.converged() ? calibrator.leaveOneOut(e.getValue()) : null;
@@ -169,16 +173,14 @@ public final class LawFitCommand implements Callable<Integer> {
                         l.e(),
                         f.stdErr().e(),
                         f.rmse());
-                out.printf(
-                        Locale.ROOT,
-                        "  exponent α(D1) reaches 0 at D1* = %.3g billion tokens%n",
-                        l.saturationD1());
+                out.printf(Locale.ROOT, "  exponent α(D1) reaches 0 at D1* = %.3g billion tokens%n", l.saturationD1());
             }
             if (!entry.runsWithoutD1().isEmpty()) {
                 out.println("  from scratch (no D1, not in the law): " + String.join(", ", entry.runsWithoutD1()));
             }
             if (entry.leaveOneOut() != null) {
-                out.printf(Locale.ROOT, "  %-32s %12s %12s %9s%n", "leave-one-out run", "predicted", "actual", "rel err");
+                out.printf(
+                        Locale.ROOT, "  %-32s %12s %12s %9s%n", "leave-one-out run", "predicted", "actual", "rel err");
                 for (LeaveOneOut l : entry.leaveOneOut()) {
                     out.printf(
                             Locale.ROOT,

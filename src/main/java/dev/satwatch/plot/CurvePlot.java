@@ -82,7 +82,8 @@ public final class CurvePlot {
                 for (int k = 0; k < xs.length; k++) {
                     ys[k] = run.fit().predict(xs[k]);
                 }
-                XYSeries fitted = chart.addSeries(run.runId() + " fit α=" + fmt(run.fit().alpha()), xs, ys);
+                XYSeries fitted =
+                        chart.addSeries(run.runId() + " fit α=" + fmt(run.fit().alpha()), xs, ys);
                 fitted.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 fitted.setMarker(SeriesMarkers.NONE);
                 fitted.setLineColor(color);
@@ -93,14 +94,13 @@ public final class CurvePlot {
                 for (int k = 0; k < xs.length; k++) {
                     ys[k] = run.law().loss(run.d1(), xs[k]);
                 }
-                XYSeries predicted = chart.addSeries(
-                        run.runId() + " law α=" + fmt(run.law().alphaAt(run.d1())), xs, ys);
+                XYSeries predicted =
+                        chart.addSeries(run.runId() + " law α=" + fmt(run.law().alphaAt(run.d1())), xs, ys);
                 predicted.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 predicted.setMarker(SeriesMarkers.NONE);
                 predicted.setLineColor(color);
-                predicted.setLineStyle(
-                        new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f
-                        }, 0f));
+                predicted.setLineStyle(new BasicStroke(
+                        1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
             }
         }
         Path parent = out.toAbsolutePath().getParent();

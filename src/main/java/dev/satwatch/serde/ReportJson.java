@@ -55,7 +55,10 @@ public final class ReportJson {
         number(o, "e_stderr", fit.eStdErr());
         number(o, "b", fit.b());
         number(o, "alpha_loglog", slope(e.logLog()));
-        number(o, "alpha_loglog_stderr", e.logLog() == null ? Double.NaN : e.logLog().alphaStdErr());
+        number(
+                o,
+                "alpha_loglog_stderr",
+                e.logLog() == null ? Double.NaN : e.logLog().alphaStdErr());
         number(o, "alpha_local", slope(e.local()));
         number(o, "alpha_fixed_e", e.fixedE() == null ? Double.NaN : e.fixedE().alpha());
         number(o, "alpha_predicted", e.alphaPredicted());

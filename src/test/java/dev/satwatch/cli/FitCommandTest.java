@@ -1,0 +1,185 @@
+package dev.satwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.RunEvent;
+import dev.satwatch.law.ReuseLaw;
+import dev.satwatch.serde.EventCodec;
+import dev.satwatch.sim.SyntheticRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FitCommandTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final ReuseLaw LAW = new ReuseLaw(4.0, 0.10, 0.40, 0.04, 1.7);
+
+    @TempDir
+    Path dir;
+
+    /** Writes synthetic runs (run_started + val points) as satwatch JSONL. */
+    static Path writeFleet(Path file, List<SyntheticRun> runs, double fraction) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (SyntheticRun run : runs) {
+            List<RunEvent> events = new ArrayList<>();
+            events.add(run.started(null));
+            events.addAll(run.points(fraction));
+            for (RunEvent e : events) {
+                lines.add(EventCodec.toJsonString(e));
+            }
+        }
+        Files.write(file, lines);
+        return file;
+    }
+
+    static SyntheticRun run(String id, double d1Tokens, long seed) {
+        return SyntheticRun.typical(id, LAW, d1Tokens, 50e9, seed);
+    }
+
+    @Test
+    void shouldPrintTheJsonContractForEveryRun() throws IOException {
+        Path file = writeFleet(dir.resolve("runs.jsonl"), List.of(run("a", 100e9, 1), run("b", 1000e9, 2)), 1.0);
+
+        CliRunner.Result r = CliRunner.run("fit", "--input", file.toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode runs = JSON.readTree(r.out()).get("runs");
+        assertThat(runs).hasSize(2);
+        for (String field : List.of(
+                "run_id",
+                "setting",
+                "d1_tokens",
+                "points_used",
+                "alpha",
+                "alpha_ci_low",
+                "alpha_ci_high",
+                "e",
+                "b",
+                "alpha_loglog",
+                "alpha_local",
+                "alpha_predicted",
+                "projected_loss_at_target",
+                "converged",
+                "reliable")) {
+            assertThat(runs.get(0).has(field)).as(field).isTrue();
+        }
+        assertThat(runs.get(0).get("run_id").asText()).isEqualTo("a");
+        assertThat(runs.get(0).get("converged").asBoolean()).isTrue();
+        // No law given: the prediction is null, not a made-up number.
+        assertThat(runs.get(0).get("alpha_predicted").isNull()).isTrue();
+        assertThat(runs.get(0).get("projected_loss_at_target").isNumber()).isTrue();
+    }
+
+    @Test
+    void shouldPrintAReadableTableByDefault() throws IOException {
+        Path file = writeFleet(dir.resolve("runs.jsonl"), List.of(run("table-run", 100e9, 3)), 1.0);
+
+        CliRunner.Result r = CliRunner.run("fit", "--input", file.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("alpha 95% CI").contains("table-run");
+    }
+
+    @Test
+    void shouldUseTheLawFileForThePredictedExponent() throws IOException {
+        Path file = writeFleet(dir.resolve("runs.jsonl"), List.of(run("a", 300e9, 4)), 1.0);
+        Path laws = dir.resolve("laws.json");
+        Files.writeString(
+                laws,
+                "{\"laws\":[{\"setting\":\"synthetic\",\"law\":{\"a\":4.0,\"alpha1\":0.10,"
+                        + "\"alpha2\":0.40,\"alpha3\":0.04,\"e\":1.7}}]}");
+
+        CliRunner.Result r = CliRunner.run("fit", "--input", file.toString(), "--law", laws.toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode run = JSON.readTree(r.out()).get("runs").get(0);
+        assertThat(run.get("alpha_predicted").asDouble())
+                .isCloseTo(LAW.alphaAt(300), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void shouldWriteAPngPlot() throws IOException {
+        Path file = writeFleet(dir.resolve("runs.jsonl"), List.of(run("a", 100e9, 5)), 1.0);
+        Path png = dir.resolve("out/plot.png");
+
+        CliRunner.Result r = CliRunner.run("fit", "--input", file.toString(), "--plot", png.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        byte[] bytes = Files.readAllBytes(png);
+        assertThat(bytes.length).isGreaterThan(5_000);
+        assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("PNG");
+    }
+
+    @Test
+    void shouldExitNoInputWhenTheFileIsMissing() {
+        CliRunner.Result r =
+                CliRunner.run("fit", "--input", dir.resolve("nope.jsonl").toString());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.NO_INPUT);
+        assertThat(r.err()).contains("nope.jsonl").doesNotContain("Exception");
+    }
+
+    @Test
+    void shouldNameFileLineAndFieldOfABadLineAndStillFitTheRest() throws IOException {
+        Path file = writeFleet(dir.resolve("runs.jsonl"), List.of(run("a", 100e9, 6)), 1.0);
+        List<String> lines = new ArrayList<>(Files.readAllLines(file));
+        lines.add(3, "{\"type\":\"loss\",\"run_id\":\"a\",\"step\":7,\"d2_tokens\":1e9,\"loss\":\"abc\"}");
+        Files.write(file, lines);
+
+        CliRunner.Result r = CliRunner.run("fit", "--input", file.toString(), "--json");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.err()).contains("runs.jsonl:4").contains("loss");
+        CliRunner.Result strict = CliRunner.run("fit", "--input", file.toString(), "--strict");
+        assertThat(strict.exitCode()).isEqualTo(ExitCodes.DATA_ERROR);
+    }
+
+    @Test
+    void shouldExplainABrokenLawFile() throws IOException {
+        Path file = writeFleet(dir.resolve("runs.jsonl"), List.of(run("a", 100e9, 7)), 1.0);
+        Path laws = dir.resolve("laws.json");
+        Files.writeString(laws, "{\"laws\":[{\"setting\":\"x\",\"law\":{\"a\":1}}]}");
+
+        CliRunner.Result r = CliRunner.run("fit", "--input", file.toString(), "--law", laws.toString());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.DATA_ERROR);
+        assertThat(r.err()).contains("laws.json").contains("alpha1");
+    }
+
+    @Test
+    void shouldReportTooFewPointsWithoutFailing() throws IOException {
+        Path file = dir.resolve("short.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            lines.add(EventCodec.toJsonString(new LossPoint(
+                    "short", null, i, i * 1e9, 3.0 - 0.1 * i, "val", Double.NaN, dev.satwatch.event.RunMeta.EMPTY)));
+        }
+        Files.write(file, lines);
+
+        CliRunner.Result r = CliRunner.run("fit", "--input", file.toString(), "--json");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.NOTHING_FITTED);
+        JsonNode run = JSON.readTree(r.out()).get("runs").get(0);
+        assertThat(run.get("verdict").asText()).isEqualTo("too_few_points");
+        assertThat(run.get("alpha").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldRejectAnUnknownFormatAsAUsageError() throws IOException {
+        Path file = writeFleet(dir.resolve("runs.jsonl"), List.of(run("a", 100e9, 8)), 1.0);
+
+        CliRunner.Result r = CliRunner.run("fit", "--input", file.toString(), "--format", "parquet");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("parquet");
+    }
+}
