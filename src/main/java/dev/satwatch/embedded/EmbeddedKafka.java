@@ -3,7 +3,6 @@ package dev.satwatch.embedded;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,7 +25,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -42,6 +39,8 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.utils.internals.Exit;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +82,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Thread safety.</b> All public methods are synchronized on the instance; it may be shared between test
  * threads. Start-up and shutdown block the calling thread.
  *
- * <p>References: Apache Kafka 4.4 {@code KafkaClusterTestKit} (test-common) and {@code kafka.tools.StorageTool}
+ * <p>References: Apache Kafka 4.4 {@code KafkaClusterTestKit} (test-common) and {@code org.apache.kafka.metadata.storage.Formatter}
  * for the formatting and configuration of a combined KRaft node; KIP-500/KIP-631 for KRaft.
  */
 public final class EmbeddedKafka implements AutoCloseable {
@@ -422,36 +421,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
-    /** Writes server.properties and formats the log directories as {@code kafka-storage.sh format} does. */
-    private void format(Map<String, String> config) throws IOException {
-        Path file = directory.resolve("server.properties");
-        Properties properties = new Properties();
-        properties.putAll(config);
-        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            properties.store(writer, "satwatch embedded KRaft node (generated)");
-        }
-        String[] args = {
-            "format",
-            "--config",
-            file.toString(),
-            "--cluster-id",
-            Uuid.randomUuid().toString()
-        };
+    /**
+     * Formats the log directory for a fresh single-node KRaft cluster with Kafka's own
+     * {@link Formatter} (what {@code kafka-storage.sh format} runs): a new cluster id, this node's id, the
+     * controller listener and the latest production metadata version.
+     */
+    private void format(Map<String, String> config) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int exitCode;
+        String logDir = config.get("log.dirs");
         try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exitCode = StorageTool.execute(args, printStream);
-        } catch (RuntimeException e) {
+            new Formatter()
+                    .setPrintStream(printStream)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(NODE_ID)
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setDirectories(List.of(logDir))
+                    .setMetadataLogDirectory(logDir)
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .run();
+        } catch (Exception e) {
             throw new EmbeddedKafkaException(
-                    "formatting " + directory + " failed: " + output.toString(StandardCharsets.UTF_8), e);
-        }
-        if (exitCode != 0) {
-            throw new EmbeddedKafkaException("formatting " + directory + " failed with exit code " + exitCode + ": "
-                    + output.toString(StandardCharsets.UTF_8));
+                    "formatting " + logDir + " failed: " + e.getMessage() + " "
+                            + output.toString(StandardCharsets.UTF_8).strip(),
+                    e);
         }
         LOG.debug(
                 "Formatted {}: {}",
-                directory,
+                logDir,
                 output.toString(StandardCharsets.UTF_8).strip());
     }
 

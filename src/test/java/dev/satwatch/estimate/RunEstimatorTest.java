@@ -56,7 +56,8 @@ class RunEstimatorTest {
         for (int seed = 0; seed < SEEDS; seed++) {
             SyntheticRun run = SyntheticRun.typical("r" + seed, LAW, D1, BUDGET, 1000 + seed);
             RunEstimate e = estimateAt(run, 0.30, run.meta(), null);
-            if (e.fit().alphaCiLow() <= run.trueAlpha() && run.trueAlpha() <= e.fit().alphaCiHigh()) {
+            if (e.fit().alphaCiLow() <= run.trueAlpha()
+                    && run.trueAlpha() <= e.fit().alphaCiHigh()) {
                 covered++;
             }
         }
