@@ -58,6 +58,9 @@ public final class CurvePlot {
                 .build();
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
+        // Loss curves span less than a decade: label the log axis between powers of ten too.
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setYAxisDecimalPattern("0.00");
         chart.getStyler().setMarkerSize(4);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendVisible(runs.size() <= 12);
