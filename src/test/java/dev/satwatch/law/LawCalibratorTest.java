@@ -37,8 +37,18 @@ class LawCalibratorTest {
                 java.util.Locale.ROOT,
                 "law recovery seed 1: A=%.4f±%.4f alpha1=%.5f±%.5f alpha2=%.5f±%.5f alpha3=%.6f±%.6f E=%.4f±%.4f"
                         + " rmse=%.5f (truth %s)%n",
-                law.a(), se.a(), law.alpha1(), se.alpha1(), law.alpha2(), se.alpha2(), law.alpha3(), se.alpha3(),
-                law.e(), se.e(), fit.rmse(), TRUTH);
+                law.a(),
+                se.a(),
+                law.alpha1(),
+                se.alpha1(),
+                law.alpha2(),
+                se.alpha2(),
+                law.alpha3(),
+                se.alpha3(),
+                law.e(),
+                se.e(),
+                fit.rmse(),
+                TRUTH);
         // Four standard errors: a correct estimator with honest errors fails this about once in 15,000.
         assertThat(law.a()).isCloseTo(TRUTH.a(), within(4 * se.a()));
         assertThat(law.alpha1()).isCloseTo(TRUTH.alpha1(), within(4 * se.alpha1()));
