@@ -23,10 +23,10 @@ final class CurveInputs {
     /**
      * Reads every input file and groups the events into runs.
      *
-     * @throws CliException when a file is missing or unreadable as its format, or with {@code strict} when any line
+     * @throws CliException when a file is missing or unreadable as its format, or with {@code --strict} when any line
      *     was skipped
      */
-    static List<RunData> load(InputOptions options, boolean strict, PrintWriter err) {
+    static List<RunData> load(InputOptions options, PrintWriter err) {
         List<RunEvent> events = new ArrayList<>();
         List<InputProblem> problems = new ArrayList<>();
         for (Path file : options.inputs) {
@@ -46,7 +46,7 @@ final class CurveInputs {
             if (problems.size() > MAX_PROBLEMS_SHOWN) {
                 err.println("warning: ... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more skipped lines");
             }
-            if (strict) {
+            if (options.strict) {
                 throw new CliException(
                         ExitCodes.DATA_ERROR, problems.size() + " input lines are invalid (--strict): fix them first");
             }

@@ -58,12 +58,6 @@ public final class FitCommand implements Callable<Integer> {
     Path lawFile;
 
     @Option(
-            names = "--split",
-            paramLabel = "val|train|NAME",
-            description = "Loss series to fit (default: val when present, else train).")
-    String split;
-
-    @Option(
             names = "--target-d2",
             paramLabel = "TOKENS",
             description = "Second-stage budget for projections when the input does not give target_d2_tokens.")
@@ -75,25 +69,29 @@ public final class FitCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "OUT.png", description = "Also write a log-log plot of loss vs D2.")
     Path plot;
 
-    @Option(names = "--strict", description = "Fail (exit 65) when any input line is invalid instead of skipping it.")
-    boolean strict;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            List<RunData> runs = CurveInputs.load(input, strict, err);
+            List<RunData> runs = CurveInputs.load(input, err);
             Map<String, LawJson.Entry> laws = loadLaws();
             RunEstimator estimator = RunEstimator.create();
             List<RunEstimate> estimates = new ArrayList<>();
             List<CurvePlot.Run> plotted = new ArrayList<>();
             for (RunData run : runs) {
-                List<LossPoint> points = run.points(split);
+                List<LossPoint> points = run.points(input.split);
                 if (points.isEmpty()) {
-                    err.println("warning: run " + run.runId() + " has no '" + (split == null ? "val/train" : split)
-                            + "' points; skipped");
+                    err.println("warning: run " + run.runId() + " has no '"
+                            + (input.split == null ? "val/train" : input.split) + "' points; skipped");
                     continue;
+                }
+                long unusable = points.stream()
+                        .filter(p -> !(p.loss() > 0) || !Double.isFinite(p.loss()))
+                        .count();
+                if (unusable > 0) {
+                    err.println("warning: run " + run.runId() + ": " + unusable
+                            + " points with a non-finite or non-positive loss (divergence?) are left out of the fit");
                 }
                 RunMeta meta = withTarget(run.meta());
                 CurveSummary summary = summarize(points);

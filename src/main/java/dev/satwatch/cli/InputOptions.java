@@ -72,6 +72,15 @@ public final class InputOptions {
             description = "CSV: split name given to the loss column (default: val).")
     String csvSplit;
 
+    @Option(
+            names = "--split",
+            paramLabel = "val|train|NAME",
+            description = "Loss series to fit (default: val when present, else train).")
+    String split;
+
+    @Option(names = "--strict", description = "Fail (exit 65) when any input line is invalid instead of skipping it.")
+    boolean strict;
+
     /** The CSV/trainer-state column mapping from the flags; unset flags keep the reader's auto-detection. */
     CsvMapping csvMapping() {
         CsvMapping d = CsvMapping.defaults();

@@ -58,9 +58,6 @@ public final class LawFitCommand implements Callable<Integer> {
     @Option(names = "--setting", paramLabel = "S", description = "Fit only this setting.")
     String setting;
 
-    @Option(names = "--split", paramLabel = "val|train|NAME", description = "Loss series (default: val, else train).")
-    String split;
-
     @Option(names = "--json", description = "Print {\"laws\":[...]} instead of a table.")
     boolean json;
 
@@ -70,15 +67,12 @@ public final class LawFitCommand implements Callable<Integer> {
     @Option(names = "--write", paramLabel = "LAWS.json", description = "Save the laws for `fit --law` and the app.")
     Path write;
 
-    @Option(names = "--strict", description = "Fail (exit 65) when any input line is invalid instead of skipping it.")
-    boolean strict;
-
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            List<RunData> runs = CurveInputs.load(input, strict, err);
+            List<RunData> runs = CurveInputs.load(input, err);
             Map<String, List<CalibrationRun>> bySetting = new LinkedHashMap<>();
             Map<String, List<String>> withoutD1 = new LinkedHashMap<>();
             for (RunData run : runs) {
@@ -86,7 +80,7 @@ public final class LawFitCommand implements Callable<Integer> {
                 if (setting != null && !setting.equals(s)) {
                     continue;
                 }
-                List<LossPoint> points = run.points(split);
+                List<LossPoint> points = run.points(input.split);
                 if (points.isEmpty()) {
                     continue;
                 }
