@@ -2,6 +2,8 @@ package dev.satwatch;
 
 import dev.satwatch.cli.FitCommand;
 import dev.satwatch.cli.LawCommand;
+import dev.satwatch.cli.ReplayCommand;
+import dev.satwatch.cli.TailCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +13,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "satwatch 0.1.0",
         description = "Watches reused-model training runs and tells when more tokens stop paying off.",
-        subcommands = {FitCommand.class, LawCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            FitCommand.class,
+            LawCommand.class,
+            ReplayCommand.class,
+            TailCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Satwatch {
 
     public static void main(String[] args) {

@@ -34,7 +34,7 @@ final class CurveInputs {
                 throw new CliException(ExitCodes.NO_INPUT, file + ": no such file");
             }
             try {
-                ReadResult result = CurveReader.read(file, options.format, options.csvMapping());
+                ReadResult result = CurveReader.read(file, options.read.format, options.read.csvMapping());
                 events.addAll(result.events());
                 problems.addAll(result.problems());
             } catch (InputFormatException e) {
@@ -46,7 +46,7 @@ final class CurveInputs {
             if (problems.size() > MAX_PROBLEMS_SHOWN) {
                 err.println("warning: ... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more skipped lines");
             }
-            if (options.strict) {
+            if (options.read.strict) {
                 throw new CliException(
                         ExitCodes.DATA_ERROR, problems.size() + " input lines are invalid (--strict): fix them first");
             }

@@ -80,10 +80,10 @@ public final class FitCommand implements Callable<Integer> {
             List<RunEstimate> estimates = new ArrayList<>();
             List<CurvePlot.Run> plotted = new ArrayList<>();
             for (RunData run : runs) {
-                List<LossPoint> points = run.points(input.split);
+                List<LossPoint> points = run.points(input.read.split);
                 if (points.isEmpty()) {
                     err.println("warning: run " + run.runId() + " has no '"
-                            + (input.split == null ? "val/train" : input.split) + "' points; skipped");
+                            + (input.read.split == null ? "val/train" : input.read.split) + "' points; skipped");
                     continue;
                 }
                 long unusable = points.stream()

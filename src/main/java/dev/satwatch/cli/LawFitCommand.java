@@ -80,7 +80,7 @@ public final class LawFitCommand implements Callable<Integer> {
                 if (setting != null && !setting.equals(s)) {
                     continue;
                 }
-                List<LossPoint> points = run.points(input.split);
+                List<LossPoint> points = run.points(input.read.split);
                 if (points.isEmpty()) {
                     continue;
                 }

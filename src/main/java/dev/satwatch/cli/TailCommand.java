@@ -1,0 +1,200 @@
+package dev.satwatch.cli;
+
+import dev.satwatch.event.RunEvent;
+import dev.satwatch.io.FileTailer;
+import dev.satwatch.io.InputFormat;
+import dev.satwatch.io.InputFormatException;
+import dev.satwatch.io.InputProblem;
+import dev.satwatch.io.LineDecoder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code satwatch tail}: follows a growing JSONL or CSV training log and publishes each new line's events as it is
+ * written, like {@code tail -F} (waits for the file, survives truncation and rotation). Runs until Ctrl-C, or until
+ * the file has been idle for {@code --idle-exit}.
+ */
+@Command(
+        name = "tail",
+        mixinStandardHelpOptions = true,
+        description = "Follow a growing JSONL or CSV log and publish its events to satwatch.events.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped (Ctrl-C or --idle-exit) with every event acknowledged",
+            "2:bad flags",
+            "65:malformed input (--strict) or unsupported format",
+            "69:Kafka unreachable or records refused",
+            "74:the file cannot be read"
+        })
+public final class TailCommand implements Callable<Integer> {
+
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = {"-f", "--file"},
+            required = true,
+            paramLabel = "FILE",
+            description = "The log to follow.")
+    Path file;
+
+    @Mixin
+    FormatOptions read;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--from-end", description = "Skip what the file already holds; publish only new lines.")
+    boolean fromEnd;
+
+    @Option(
+            names = "--idle-exit",
+            paramLabel = "DURATION",
+            description = "Exit after the file has not grown for this long (ISO-8601, e.g. PT30S; default: never).")
+    Duration idleExit;
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return follow(err, stop);
+        } catch (CliException e) {
+            err.println("satwatch tail: " + e.getMessage());
+            return e.exitCode();
+        } catch (org.apache.kafka.common.KafkaException e) {
+            err.println("satwatch tail: Kafka client error: " + e.getMessage());
+            return ExitCodes.UNAVAILABLE;
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is already shutting down (Ctrl-C): the hook is running and waits for us.
+            }
+        }
+    }
+
+    private int follow(PrintWriter err, AtomicBoolean stop) {
+        InputFormat format = format();
+        var props = kafka.clientProperties();
+        try (EventPublisher publisher = new EventPublisher(props, kafka.topic);
+                FileTailer tailer = new FileTailer(file, fromEnd)) {
+            LineDecoder decoder = newDecoder(format, tailer);
+            err.printf(
+                    Locale.ROOT, "following %s (%s) → %s%n", file, format.name().toLowerCase(Locale.ROOT), kafka.topic);
+            long lastGrowth = System.nanoTime();
+            while (!stop.get()) {
+                List<String> lines = tailer.poll(POLL);
+                if (tailer.restarted()) {
+                    err.println("note: " + file + " was truncated or replaced; reading it again from the start");
+                    decoder = LineDecoder.of(format, file, read.csvMapping());
+                }
+                for (String line : lines) {
+                    publish(decoder.decode(line), publisher, err);
+                }
+                if (!lines.isEmpty()) {
+                    lastGrowth = System.nanoTime();
+                } else if (idleExit != null && System.nanoTime() - lastGrowth > idleExit.toNanos()) {
+                    break;
+                }
+            }
+            publish(decoder.finish(), publisher, err);
+            publisher.flush();
+            err.printf(
+                    Locale.ROOT,
+                    "published %d events (%d acknowledged, %d failed)%n",
+                    publisher.sent(),
+                    publisher.acked(),
+                    publisher.failed());
+            if (publisher.failed() > 0) {
+                throw new CliException(
+                        ExitCodes.UNAVAILABLE,
+                        "Kafka refused " + publisher.failed() + " records: "
+                                + publisher.firstFailure().getMessage());
+            }
+            return ExitCodes.OK;
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.IO_ERROR, file + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.OK;
+        } catch (InputFormatException e) {
+            throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
+        }
+    }
+
+    private InputFormat format() {
+        InputFormat format = read.format;
+        if (format == InputFormat.AUTO) {
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".csv") || name.endsWith(".tsv")) {
+                format = InputFormat.CSV;
+            } else if (name.endsWith(".jsonl") || name.endsWith(".ndjson") || !Files.exists(file)) {
+                format = InputFormat.JSONL;
+            } else {
+                try {
+                    format = InputFormat.detect(file);
+                } catch (InputFormatException e) {
+                    throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
+                }
+            }
+        }
+        if (format == InputFormat.TRAINER_STATE) {
+            throw new CliException(
+                    ExitCodes.DATA_ERROR,
+                    file + ": trainer_state.json is rewritten whole at each save,"
+                            + " not appended: publish it with `satwatch replay --input " + file + "`");
+        }
+        return format;
+    }
+
+    /** A decoder for the file; when starting at the end of a CSV, it is first fed the header line. */
+    private LineDecoder newDecoder(InputFormat format, FileTailer tailer) throws IOException, InputFormatException {
+        LineDecoder decoder = LineDecoder.of(format, file, read.csvMapping());
+        if (fromEnd && format == InputFormat.CSV) {
+            String header = tailer.firstLine();
+            if (header != null) {
+                decoder.decode(header);
+            }
+        }
+        return decoder;
+    }
+
+    private void publish(LineDecoder.Decoded decoded, EventPublisher publisher, PrintWriter err) {
+        for (InputProblem p : decoded.problems()) {
+            err.println("warning: not sent: " + p.describe());
+            if (read.strict) {
+                throw new CliException(ExitCodes.DATA_ERROR, "invalid line (--strict): " + p.describe());
+            }
+        }
+        for (RunEvent event : decoded.events()) {
+            publisher.send(event);
+        }
+    }
+}
