@@ -3,6 +3,7 @@ package dev.satwatch.config;
 import dev.satwatch.track.TrackerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -76,7 +77,7 @@ public record SatwatchConfig(
 
     /** These settings with {@code overrides} applied to the Kafka client settings (used by tests and the demo). */
     public SatwatchConfig withKafka(Map<String, String> overrides) {
-        Map<String, String> merged = new java.util.LinkedHashMap<>(kafka);
+        Map<String, String> merged = new LinkedHashMap<>(kafka);
         merged.putAll(overrides);
         return new SatwatchConfig(
                 merged,

@@ -108,7 +108,8 @@ public final class SatwatchConfigLoader {
         d.put(LAWS_FILE, "config/laws.json");
         d.put(
                 STATE_DIR,
-                Path.of(System.getProperty("java.io.tmpdir"), "satwatch-state").toString());
+                // Not under the OS temp directory, which the OS may clear under a running app (Kafka Streams warns).
+                Path.of(System.getProperty("user.home"), ".satwatch", "state").toString());
         d.put(PROCESSING_GUARANTEE, SatwatchConfig.EXACTLY_ONCE_V2);
         d.put(COMMIT_INTERVAL, "100ms");
         d.put(PUNCTUATION_INTERVAL, "30s");

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.satwatch.config.SatwatchConfig;
+import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.RunFinished;
+import dev.satwatch.law.CalibrationRun;
 import dev.satwatch.law.ReuseLaw;
+import dev.satwatch.serde.CalibrationRunJson;
 import dev.satwatch.serde.LawJson;
 import dev.satwatch.sim.SyntheticRun;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,5 +105,27 @@ class SatwatchTopologyLawTest {
             assertThat(latest.law().alphaAt(billions)).isCloseTo(TRUE_LAW.alphaAt(billions), within(0.03));
         }
         assertThat(h.counters.lawsPublished()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepOnlyTheNewestFinishedRunsOfASettingForCalibration(@TempDir Path otherDir) throws Exception {
+        SatwatchConfig bounded = SatwatchConfigLoader.create()
+                .withOverrides(Map.of("calibration.max.runs", "3", "calibration.min.runs", "3"))
+                .load();
+        try (TopologyHarness small = new TopologyHarness(bounded, otherDir)) {
+            double[] d1 = {50e9, 150e9, 400e9, 1000e9};
+            for (int i = 0; i < d1.length; i++) {
+                SyntheticRun run = SyntheticRun.typical("kept-" + i, TRUE_LAW, d1[i], 20e9, 60 + i);
+                small.send(run.started(small.now()));
+                run.points(0.85).forEach(small::send);
+                small.send(new RunFinished(run.runId(), small.now(), "completed"));
+            }
+
+            KeyValueStore<String, byte[]> store = small.driver.getKeyValueStore(StreamNames.CALIBRATION_STORE);
+            List<CalibrationRun> kept = CalibrationRunJson.parseList(store.get("synthetic"));
+            assertThat(kept).extracting(CalibrationRun::runId).containsExactly("kept-1", "kept-2", "kept-3");
+            List<LawJson.Entry> laws = small.takePublishedLaws();
+            assertThat(laws).extracting(LawJson.Entry::runsUsed).containsExactly(3, 3);
+        }
     }
 }

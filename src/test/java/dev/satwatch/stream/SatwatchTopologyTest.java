@@ -3,6 +3,7 @@ package dev.satwatch.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.satwatch.config.SatwatchConfig;
+import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.config.Topics;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.LossPoint;
@@ -14,6 +15,7 @@ import dev.satwatch.sim.SyntheticRun;
 import dev.satwatch.track.RunState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -199,6 +201,24 @@ class SatwatchTopologyTest {
         assertThat(h.counters.count(StreamCounters.Result.DEAD_LETTERED)).isEqualTo(1);
         assertThat(h.counters.unaccounted()).isZero();
         assertThat(h.counters.fits()).isEqualTo(h.takeFits().size());
+    }
+
+    @Test
+    void shouldDeleteAFinishedRunsStateOnceItsRetentionHasPassed(@TempDir Path otherDir) {
+        SatwatchConfig shortRetention = SatwatchConfigLoader.create()
+                .withOverrides(Map.of("streams.finished.run.retention", "5m"))
+                .load();
+        try (TopologyHarness small = new TopologyHarness(shortRetention, otherDir)) {
+            SyntheticRun run = SyntheticRun.typical("retired", LAW, 300e9, 20e9, 15);
+            small.send(run.started(small.now()));
+            run.points(0.3).forEach(small::send);
+            small.send(new RunFinished("retired", small.now(), "completed"));
+
+            small.advance(Duration.ofMinutes(4));
+            assertThat(small.state("retired")).as("within retention").isNotNull();
+            small.advance(Duration.ofMinutes(2));
+            assertThat(small.state("retired")).as("past retention").isNull();
+        }
     }
 
     private static Map<String, byte[]> headers(TestRecord<String, byte[]> r) {
