@@ -39,8 +39,11 @@ import java.util.Map;
  * <pre>
  * ./mvnw -B -o -q test-compile -Djacoco.skip
  * ./mvnw -B -o -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
- * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.satwatch.bench.DetectionQualityBench [runs] [seed]
+ * java -cp "target/test-classes:target/classes:$(cat target/cp.txt)" dev.satwatch.bench.DetectionQualityBench \
+ *     [runs] [seed] [noise] [v]
  * </pre>
+ *
+ * (defaults 250 runs, seed 20261126, noise 0.003; a fourth argument lists every run.)
  */
 public final class DetectionQualityBench {
 
@@ -345,12 +348,21 @@ public final class DetectionQualityBench {
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : RUNS;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : SEED;
+        FleetSpec d = FleetSpec.defaults(runs);
+        double noise = args.length > 2 ? Double.parseDouble(args[2]) : d.noise();
+        FleetSpec spec = new FleetSpec(
+                runs, d.settings(), d.mix(), d.pointsPerRun(), noise, d.start(), d.startSpread(), d.evalInterval());
         long t0 = System.nanoTime();
-        Report report = run(FleetSpec.defaults(runs), seed, TrackerConfig.defaults());
-        System.out.printf(Locale.ROOT, "Detection quality: %d simulated runs, seed %d%n%n", runs, seed);
+        Report report = run(spec, seed, TrackerConfig.defaults());
+        System.out.printf(
+                Locale.ROOT,
+                "Detection quality: %d simulated runs, seed %d, noise %.2f %%%n%n",
+                runs,
+                seed,
+                100 * noise);
         System.out.print(report.markdown());
         System.out.printf(Locale.ROOT, "%n(%.1f s)%n", (System.nanoTime() - t0) / 1e9);
-        if (args.length > 2) {
+        if (args.length > 3) {
             for (RunAlerts r : report.runs()) {
                 System.out.println(r.run().runId() + " " + r.run().scenario() + " "
                         + String.format(
