@@ -32,7 +32,8 @@ import java.util.Objects;
  *       {@code −∂L/∂D2 = α·(L̂ − E)/D2} per billion tokens below {@code minGainPerBillion}, or its projected gain
  *       {@code L̂(D2) − L̂(target)} below {@code minRemainingGain}; it carries {@code tokensSaved = target − D2}.
  *       Both judge only after {@code minProgressFraction} of the budget (without a budget: once the fit set has
- *       {@code unreliableMinBins} bins). Unreliable: at least {@code unreliableMinBins} fit bins and no decision
+ *       {@code unreliableMinBins} bins); returns are judged only until {@code 1 − minProgressFraction} of the budget,
+ *       because near its end every run's remaining gain is small and a stop would save little. Unreliable: at least {@code unreliableMinBins} fit bins and no decision
  *       fit. A refit that cannot be judged leaves the streaks as they are.
  *   <li><b>LOSS_SPIKE</b> ({@link #onPoint}): {@code ln(loss/expected) > spikeMadK · scale} and
  *       {@code loss/expected − 1 > spikeMinRel}, where {@code scale} is the robust (1.4826·MAD) scale of recent log
@@ -212,7 +213,10 @@ public final class AlertRules {
         double remaining = hasTarget
                 ? Math.max(0.0, decision.predict(nowB) - decision.predict(ReuseLaw.billions(target)))
                 : Double.NaN;
-        if (Double.isFinite(gain)) {
+        // A stop recommendation is only worth making while a real share of the budget is left: near the end every
+        // run's remaining gain is small, healthy or not.
+        boolean worthStopping = !hasTarget || progress <= 1 - config.minProgressFraction();
+        if (Double.isFinite(gain) && worthStopping) {
             boolean diminishing = gain < config.minGainPerBillion()
                     || (Double.isFinite(remaining) && remaining < config.minRemainingGain());
             double saved = hasTarget ? Math.max(0.0, target - now) : Double.NaN;

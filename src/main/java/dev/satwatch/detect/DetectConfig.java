@@ -17,7 +17,8 @@ import java.util.Objects;
  *     {@code alpha_predicted − exponentTolerance}
  * @param minGainPerBillion DIMINISHING_RETURNS when the current gain per extra billion tokens is below this ...
  * @param minRemainingGain ... or when the projected gain over the rest of the budget is below this
- * @param minProgressFraction the return and exponent rules judge only after this fraction of the budget
+ * @param minProgressFraction the return and exponent rules judge only after this fraction of the budget (and the
+ *     return rule only until {@code 1 − minProgressFraction}: a stop near the end saves little)
  * @param spikeMadK LOSS_SPIKE when a point's log residual exceeds {@code spikeMadK} robust (MAD) scales ...
  * @param spikeMinRel ... and its loss is more than {@code spikeMinRel} (relative) above the expected loss
  * @param divergenceRisePoints DIVERGENCE when this many consecutive in-order points rose ...

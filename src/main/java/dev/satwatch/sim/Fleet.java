@@ -26,7 +26,7 @@ import java.util.SplittableRandom;
  *       {@code α1 ~ U[0.05, 0.15]}, {@code α2 ~ U[0.38, 0.48]}, {@code α3 ~ U[0.02, 0.035]} (D in billions), so the
  *       predicted exponent {@code α(D1)} lies in about [0.11, 0.40] for the bases drawn.
  *   <li>Per run: a setting (round robin), {@code D1} log-uniform in [50, 2000] billion tokens, parameters
- *       {@code D1 / U[20, 800]}, a budget log-uniform in [5, 100] billion tokens, 4 Mi tokens per step; the curve is
+ *       {@code D1 / U[20, 800]}, a budget log-uniform in [5, 100] billion tokens, 1 Mi tokens per step; the curve is
  *       a {@link SyntheticRun} (1 % warmup, 10 % WSD decay, 4 % anneal bonus, {@code noise}) of the run's true law.
  *   <li>Scenarios in the proportions of {@link FleetSpec#mix()} (largest-remainder rounding, remainder to
  *       HEALTHY), shuffled. SATURATING: the true exponent is {@code U[0.3, 0.6] × α(D1)} (same E and amplitude).
@@ -41,7 +41,7 @@ import java.util.SplittableRandom;
  */
 public final class Fleet {
 
-    private static final long TOKENS_PER_STEP = 4L << 20;
+    private static final long TOKENS_PER_STEP = 1L << 20;
     private static final double DIVERGENCE_GROWTH = 0.04;
     private static final int RISING_POINTS_BEFORE_NAN = 12;
     private static final int NAN_POINTS = 3;
@@ -122,7 +122,7 @@ public final class Fleet {
                 d1,
                 target,
                 TOKENS_PER_STEP,
-                Math.max(1, steps / spec.pointsPerRun()),
+                Math.max(1, Math.round((double) steps / spec.pointsPerRun())),
                 3e-4,
                 0.01,
                 0.10,

@@ -10,8 +10,10 @@ import java.util.Arrays;
  * run logged every k steps, in order, is one run however long it is. Out-of-order values open new runs that merge
  * back when the gaps fill. At most {@link #MAX_RUNS} runs are kept; beyond that the lowest run is folded into a
  * <em>watermark</em> and every value at or below the watermark counts as seen. That is the documented fallback: a
- * very late point below the watermark is reported as a duplicate instead of growing the state. Serialized size is
- * at most {@code 10 + MAX_RUNS × 30} bytes.
+ * very late point below the watermark is reported as a duplicate instead of growing the state. Two single values
+ * join into a run only when their distance is the finest spacing seen (the GCD of all differences), so shuffled
+ * arrivals of a regularly logged run merge back into one run. Serialized size is at most
+ * {@code 30 + MAX_RUNS × 30} bytes.
  *
  * <p>Mutable, not thread-safe (one owner).
  */
@@ -21,6 +23,11 @@ final class StepSet {
     static final int MAX_RUNS = 16;
 
     private long watermark = -1;
+    /** The first value added (−1 before any): differences from it give {@link #gcd}. */
+    private long anchor = -1;
+    /** GCD of all differences from the anchor: the finest spacing seen, 0 before a second value. */
+    private long gcd;
+
     private long[] start = new long[4];
     private long[] stride = new long[4];
     private long[] count = new long[4];
@@ -44,6 +51,11 @@ final class StepSet {
         if (contains(v)) {
             return false;
         }
+        if (anchor < 0) {
+            anchor = v;
+        } else {
+            gcd = gcd(gcd, Math.abs(v - anchor));
+        }
         int i = floorRun(v);
         int at;
         if (i >= 0 && v < last(i)) {
@@ -54,11 +66,11 @@ final class StepSet {
         }
         // Join the neighbours when the new value continues them: left first, so that an in-order fill extends
         // the run before it rather than pairing with a far-away value after it.
-        if (at > 0 && merge(at - 1)) {
+        while (at > 0 && merge(at - 1)) {
             at--;
         }
-        if (at + 1 < size) {
-            merge(at);
+        while (at + 1 < size && merge(at)) {
+            // Keep absorbing runs the grown run now reaches.
         }
         while (size > MAX_RUNS) {
             watermark = Math.max(watermark, last(0));
@@ -80,14 +92,17 @@ final class StepSet {
 
     /**
      * Merges runs i and i + 1 when the result is one arithmetic run; two single values pair up only at the tail
-     * (in-order logging), so that out-of-order values do not pair across gaps that later points will fill.
+     * (in-order logging) and with the stride of the run before, so that out-of-order values do not pair across gaps
+     * that later points will fill.
      */
     private boolean merge(int i) {
         int j = i + 1;
         boolean pairI = count[i] == 1;
         boolean pairJ = count[j] == 1;
         if (pairI && pairJ) {
-            if (j != size - 1) {
+            // Two single values pair up only at the finest spacing seen so far: a wider pair would straddle a gap
+            // that later values fill (it would then be split again).
+            if (start[j] - start[i] != gcd) {
                 return false;
             }
             stride[i] = start[j] - start[i];
@@ -111,6 +126,17 @@ final class StepSet {
         }
         remove(j);
         return true;
+    }
+
+    private static long gcd(long a, long b) {
+        long x = a;
+        long y = b;
+        while (y != 0) {
+            long t = x % y;
+            x = y;
+            y = t;
+        }
+        return x;
     }
 
     /** Number of arithmetic runs held. */
@@ -174,7 +200,7 @@ final class StepSet {
     }
 
     void writeTo(Bytes.Writer w) {
-        w.putSignedVarLong(watermark);
+        w.putSignedVarLong(watermark).putSignedVarLong(anchor).putVarLong(gcd);
         w.putVarLong(size);
         for (int i = 0; i < size; i++) {
             w.putVarLong(start[i]).putVarLong(stride[i]).putVarLong(count[i]);
@@ -184,6 +210,8 @@ final class StepSet {
     static StepSet readFrom(Bytes.Reader r) {
         StepSet s = new StepSet();
         s.watermark = r.getSignedVarLong();
+        s.anchor = r.getSignedVarLong();
+        s.gcd = r.getNonNegative(Long.MAX_VALUE);
         int n = (int) r.getNonNegative(MAX_RUNS);
         long prevLast = s.watermark;
         for (int i = 0; i < n; i++) {
@@ -201,7 +229,11 @@ final class StepSet {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof StepSet other) || other.size != size || other.watermark != watermark) {
+        if (!(o instanceof StepSet other)
+                || other.size != size
+                || other.watermark != watermark
+                || other.anchor != anchor
+                || other.gcd != gcd) {
             return false;
         }
         return Arrays.equals(start, 0, size, other.start, 0, size)
@@ -211,7 +243,7 @@ final class StepSet {
 
     @Override
     public int hashCode() {
-        int h = Long.hashCode(watermark);
+        int h = 31 * Long.hashCode(watermark) + Long.hashCode(gcd);
         for (int i = 0; i < size; i++) {
             h = 31 * h + Long.hashCode(start[i]) + 7 * Long.hashCode(stride[i]) + 13 * Long.hashCode(count[i]);
         }
