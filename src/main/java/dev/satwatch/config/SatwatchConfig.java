@@ -1,0 +1,97 @@
+package dev.satwatch.config;
+
+import dev.satwatch.track.TrackerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * The satwatch application's settings, as loaded by {@link SatwatchConfigLoader} (every key is documented in
+ * {@code config/satwatch.properties}). Immutable; the {@code kafka} map is an unmodifiable copy.
+ *
+ * @param kafka Kafka client settings: every {@code kafka.*} key with the prefix stripped (bootstrap servers, security
+ *     settings...), passed to the admin client, producers, consumers and Kafka Streams alike
+ * @param applicationId Kafka Streams {@code application.id}: consumer group, internal-topic prefix; instances with the
+ *     same id share the work
+ * @param topicPartitions partitions of each topic the app creates ({@code satwatch.events} and its re-keyed copy must
+ *     agree, so both use this)
+ * @param topicReplicationFactor replication factor of each topic the app creates
+ * @param lawsFile law file to seed {@code satwatch.laws} from at start-up, or null for none
+ * @param stateDir Kafka Streams {@code state.dir}: where the local stores live
+ * @param processingGuarantee {@code exactly_once_v2} or {@code at_least_once}
+ * @param commitInterval Kafka Streams {@code commit.interval.ms}
+ * @param punctuationInterval wall-clock interval of the run processor's sweep (STALLED, finish-by-timeout, law
+ *     changes)
+ * @param finishedRunRetention how long a finished run's state is kept after its last event before the sweep deletes it
+ * @param calibrationMaxRuns newest finished runs kept per setting for law calibration
+ * @param calibrationMinRuns finished runs a setting needs before its law is calibrated and published
+ * @param tracker per-run tracker settings ({@code tracker.*} and {@code detect.*} keys)
+ */
+public record SatwatchConfig(
+        Map<String, String> kafka,
+        String applicationId,
+        int topicPartitions,
+        short topicReplicationFactor,
+        Path lawsFile,
+        Path stateDir,
+        String processingGuarantee,
+        Duration commitInterval,
+        Duration punctuationInterval,
+        Duration finishedRunRetention,
+        int calibrationMaxRuns,
+        int calibrationMinRuns,
+        TrackerConfig tracker) {
+
+    /** Processing guarantee value for exactly-once (the default). */
+    public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
+
+    /** Processing guarantee value for at-least-once. */
+    public static final String AT_LEAST_ONCE = "at_least_once";
+
+    /** Validates the settings and copies the map. */
+    public SatwatchConfig {
+        kafka = Map.copyOf(kafka);
+        Objects.requireNonNull(applicationId, "applicationId");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(processingGuarantee, "processingGuarantee");
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        Objects.requireNonNull(punctuationInterval, "punctuationInterval");
+        Objects.requireNonNull(finishedRunRetention, "finishedRunRetention");
+        Objects.requireNonNull(tracker, "tracker");
+    }
+
+    /** The defaults of {@code config/satwatch.properties}, with no file, environment or flags applied. */
+    public static SatwatchConfig defaults() {
+        return SatwatchConfigLoader.create().load();
+    }
+
+    /** The Kafka client settings as {@link Properties}, for the admin client, producers and consumers. */
+    public Properties kafkaProperties() {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        return p;
+    }
+
+    /** These settings with {@code overrides} applied to the Kafka client settings (used by tests and the demo). */
+    public SatwatchConfig withKafka(Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(kafka);
+        merged.putAll(overrides);
+        return new SatwatchConfig(
+                merged,
+                applicationId,
+                topicPartitions,
+                topicReplicationFactor,
+                lawsFile,
+                stateDir,
+                processingGuarantee,
+                commitInterval,
+                punctuationInterval,
+                finishedRunRetention,
+                calibrationMaxRuns,
+                calibrationMinRuns,
+                tracker);
+    }
+}

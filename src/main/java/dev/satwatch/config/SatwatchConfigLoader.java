@@ -1,0 +1,254 @@
+package dev.satwatch.config;
+
+import dev.satwatch.detect.DetectConfig;
+import dev.satwatch.track.TrackerConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Loads {@link SatwatchConfig} from layers, each overriding the one before:
+ *
+ * <ol>
+ *   <li>the built-in defaults ({@link #defaultValues()}, the values documented in {@code config/satwatch.properties});
+ *   <li>a properties file ({@link #withFile(Path)}, UTF-8);
+ *   <li>environment variables {@code SATWATCH_*} ({@link #withEnv(Map)}): strip the prefix, lower-case, {@code _}
+ *       becomes {@code .}, so {@code SATWATCH_KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka.bootstrap.servers};
+ *   <li>explicit overrides, e.g. command-line flags ({@link #withOverrides(Map)}).
+ * </ol>
+ *
+ * Every {@code kafka.*} key goes to the Kafka clients with the prefix stripped (security settings included). Every
+ * other key must be known: an unknown key in the file or the overrides is an error (a typo would otherwise be
+ * ignored silently); unknown {@code SATWATCH_*} variables are ignored, because the environment also carries
+ * variables meant for others. Each bad value is a {@link ConfigException} naming its origin (file, variable or
+ * flag), key and value. {@code tracker.*} and {@code detect.*} keys are the components of {@link TrackerConfig} and
+ * {@link DetectConfig} in dotted lower case ({@code detect.stalled.after}).
+ *
+ * <p>Immutable: {@code with…} methods return new loaders. Thread-safe.
+ */
+public final class SatwatchConfigLoader {
+
+    /** The conventional location of the properties file, relative to the working directory. */
+    public static final Path DEFAULT_FILE = Path.of("config", "satwatch.properties");
+
+    /** Prefix of environment variables read. */
+    public static final String ENV_PREFIX = "SATWATCH_";
+
+    /** Prefix of Kafka client keys. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    static final String APPLICATION_ID = "application.id";
+    static final String TOPICS_PARTITIONS = "topics.partitions";
+    static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
+    static final String LAWS_FILE = "laws.file";
+    static final String STATE_DIR = "streams.state.dir";
+    static final String PROCESSING_GUARANTEE = "processing.guarantee";
+    static final String COMMIT_INTERVAL = "streams.commit.interval";
+    static final String PUNCTUATION_INTERVAL = "streams.punctuation.interval";
+    static final String FINISHED_RUN_RETENTION = "streams.finished.run.retention";
+    static final String CALIBRATION_MAX_RUNS = "calibration.max.runs";
+    static final String CALIBRATION_MIN_RUNS = "calibration.min.runs";
+
+    private static final String TRACKER_PREFIX = "tracker.";
+    private static final String DETECT_PREFIX = "detect.";
+    private static final RecordBinder BINDER = new RecordBinder(Map.of(DetectConfig.class, DETECT_PREFIX));
+    private static final String DEFAULT_ORIGIN = "default";
+
+    private final Path file;
+    private final Map<String, String> env;
+    private final Map<String, String> overrides;
+
+    private SatwatchConfigLoader(Path file, Map<String, String> env, Map<String, String> overrides) {
+        this.file = file;
+        this.env = env;
+        this.overrides = overrides;
+    }
+
+    /** A loader with defaults only. */
+    public static SatwatchConfigLoader create() {
+        return new SatwatchConfigLoader(null, Map.of(), Map.of());
+    }
+
+    /** This loader reading {@code file} as well; the file must exist when {@link #load()} runs. */
+    public SatwatchConfigLoader withFile(Path file) {
+        return new SatwatchConfigLoader(file, env, overrides);
+    }
+
+    /** This loader reading the {@code SATWATCH_*} entries of {@code environment} (e.g. {@code System.getenv()}). */
+    public SatwatchConfigLoader withEnv(Map<String, String> environment) {
+        return new SatwatchConfigLoader(file, Map.copyOf(environment), overrides);
+    }
+
+    /** This loader applying {@code keyValues} (satwatch keys) last. */
+    public SatwatchConfigLoader withOverrides(Map<String, String> keyValues) {
+        return new SatwatchConfigLoader(file, env, Map.copyOf(keyValues));
+    }
+
+    /**
+     * Every known key with its default value as text, in documentation order (core keys, then {@code tracker.*},
+     * then {@code detect.*}). Kafka's own keys are open-ended; only {@code kafka.bootstrap.servers} has a default.
+     */
+    public static Map<String, String> defaultValues() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(KAFKA_PREFIX + "bootstrap.servers", "localhost:9092");
+        d.put(APPLICATION_ID, "satwatch");
+        d.put(TOPICS_PARTITIONS, "6");
+        d.put(TOPICS_REPLICATION_FACTOR, "1");
+        d.put(LAWS_FILE, "config/laws.json");
+        d.put(
+                STATE_DIR,
+                // Not under the OS temp directory, which the OS may clear under a running app (Kafka Streams warns).
+                Path.of(System.getProperty("user.home"), ".satwatch", "state").toString());
+        d.put(PROCESSING_GUARANTEE, SatwatchConfig.EXACTLY_ONCE_V2);
+        d.put(COMMIT_INTERVAL, "100ms");
+        d.put(PUNCTUATION_INTERVAL, "30s");
+        d.put(FINISHED_RUN_RETENTION, "24h");
+        d.put(CALIBRATION_MAX_RUNS, "64");
+        d.put(CALIBRATION_MIN_RUNS, "3");
+        TrackerConfig tracker = TrackerConfig.defaults();
+        Map<String, String> trackerKeys = BINDER.defaults(tracker, TRACKER_PREFIX);
+        trackerKeys.forEach((k, v) -> {
+            if (!k.startsWith(DETECT_PREFIX)) {
+                d.put(k, v);
+            }
+        });
+        trackerKeys.forEach((k, v) -> {
+            if (k.startsWith(DETECT_PREFIX)) {
+                d.put(k, v);
+            }
+        });
+        return d;
+    }
+
+    /**
+     * Loads the configuration.
+     *
+     * @throws ConfigException when the file cannot be read, a key is unknown or a value is bad
+     */
+    public SatwatchConfig load() {
+        Map<String, ConfigValue> values = new LinkedHashMap<>();
+        defaultValues().forEach((k, v) -> values.put(k, new ConfigValue(k, v, DEFAULT_ORIGIN)));
+        Set<String> known = new HashSet<>(values.keySet());
+        if (file != null) {
+            readFile(file)
+                    .forEach((k, v) -> values.put(k, requireKnown(new ConfigValue(k, v, file.toString()), known)));
+        }
+        new TreeMap<>(env).forEach((name, v) -> {
+            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+                String key = name.substring(ENV_PREFIX.length())
+                        .toLowerCase(Locale.ROOT)
+                        .replace('_', '.');
+                if (known.contains(key) || key.startsWith(KAFKA_PREFIX)) {
+                    values.put(key, new ConfigValue(key, v, "env " + name));
+                }
+            }
+        });
+        overrides.forEach((k, v) -> values.put(k, requireKnown(new ConfigValue(k, v, "flag"), known)));
+        return build(values);
+    }
+
+    private static ConfigValue requireKnown(ConfigValue v, Set<String> known) {
+        if (!known.contains(v.key()) && !v.key().startsWith(KAFKA_PREFIX)) {
+            throw new ConfigException(v.origin() + ": unknown key '" + v.key() + "' (see config/satwatch.properties)");
+        }
+        if (v.key().equals(KAFKA_PREFIX)) {
+            throw v.error("a Kafka key needs a name after 'kafka.'");
+        }
+        return v;
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(file + ": configuration file not found", e);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(file + ": cannot read the configuration file: " + e.getMessage(), e);
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (String name : p.stringPropertyNames()) {
+            out.put(name.trim(), p.getProperty(name));
+        }
+        return out;
+    }
+
+    private static SatwatchConfig build(Map<String, ConfigValue> values) {
+        Map<String, String> kafka = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith(KAFKA_PREFIX)) {
+                kafka.put(k.substring(KAFKA_PREFIX.length()), v.value().trim());
+            }
+        });
+        int partitions = atLeast(values.get(TOPICS_PARTITIONS), 1);
+        int replication = atLeast(values.get(TOPICS_REPLICATION_FACTOR), 1);
+        if (replication > Short.MAX_VALUE) {
+            throw values.get(TOPICS_REPLICATION_FACTOR).error("too large");
+        }
+        String appId = values.get(APPLICATION_ID).value().trim();
+        if (appId.isEmpty()) {
+            throw values.get(APPLICATION_ID).error("must not be empty");
+        }
+        String lawsFile = values.get(LAWS_FILE).value().trim();
+        String stateDir = values.get(STATE_DIR).value().trim();
+        if (stateDir.isEmpty()) {
+            throw values.get(STATE_DIR).error("must not be empty");
+        }
+        ConfigValue guarantee = values.get(PROCESSING_GUARANTEE);
+        String g = guarantee.value().trim().toLowerCase(Locale.ROOT);
+        if (!g.equals(SatwatchConfig.EXACTLY_ONCE_V2) && !g.equals(SatwatchConfig.AT_LEAST_ONCE)) {
+            throw guarantee.error("expected " + SatwatchConfig.EXACTLY_ONCE_V2 + " or " + SatwatchConfig.AT_LEAST_ONCE);
+        }
+        Duration commit = ConfigValues.duration(values.get(COMMIT_INTERVAL));
+        Duration punctuation = positive(values.get(PUNCTUATION_INTERVAL));
+        Duration retention = ConfigValues.duration(values.get(FINISHED_RUN_RETENTION));
+        int maxRuns = atLeast(values.get(CALIBRATION_MAX_RUNS), 1);
+        ConfigValue minRunsValue = values.get(CALIBRATION_MIN_RUNS);
+        int minRuns = atLeast(minRunsValue, 1);
+        if (minRuns > maxRuns) {
+            throw minRunsValue.error("must not exceed " + CALIBRATION_MAX_RUNS + " (" + maxRuns + ")");
+        }
+        TrackerConfig tracker = BINDER.bind(TrackerConfig.defaults(), TRACKER_PREFIX, values, new HashSet<>());
+        return new SatwatchConfig(
+                kafka,
+                appId,
+                partitions,
+                (short) replication,
+                lawsFile.isEmpty() ? null : Path.of(lawsFile),
+                Path.of(stateDir),
+                g,
+                commit,
+                punctuation,
+                retention,
+                maxRuns,
+                minRuns,
+                tracker);
+    }
+
+    private static int atLeast(ConfigValue v, int min) {
+        int n = ConfigValues.integer(v);
+        if (n < min) {
+            throw v.error("must be at least " + min);
+        }
+        return n;
+    }
+
+    private static Duration positive(ConfigValue v) {
+        Duration d = ConfigValues.duration(v);
+        if (d.isZero()) {
+            throw v.error("must be positive");
+        }
+        return d;
+    }
+}

@@ -1,0 +1,196 @@
+package dev.satwatch.sim;
+
+import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.RunFinished;
+import dev.satwatch.event.RunMeta;
+import dev.satwatch.event.RunStarted;
+import dev.satwatch.law.ReuseLaw;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A simulated fleet of second-stage runs with ground truth: the input of {@code satwatch simulate}, the demo and
+ * the detection-quality benchmark.
+ *
+ * <h2>What is drawn (all from one seed)</h2>
+ *
+ * <ul>
+ *   <li>Per setting, a true {@link ReuseLaw}: {@code E ~ U[1.6, 2.2]}, {@code A ~ U[1, 2]},
+ *       {@code α1 ~ U[0.05, 0.15]}, {@code α2 ~ U[0.38, 0.48]}, {@code α3 ~ U[0.02, 0.035]} (D in billions), so the
+ *       predicted exponent {@code α(D1)} lies in about [0.11, 0.40] for the bases drawn.
+ *   <li>Per run: a setting (round robin), {@code D1} log-uniform in [50, 2000] billion tokens, parameters
+ *       {@code D1 / U[20, 800]}, a budget log-uniform in [5, 100] billion tokens, 1 Mi tokens per step; the curve is
+ *       a {@link SyntheticRun} (1 % warmup, 10 % WSD decay, 4 % anneal bonus, {@code noise}) of the run's true law.
+ *   <li>Scenarios in the proportions of {@link FleetSpec#mix()} (largest-remainder rounding, remainder to
+ *       HEALTHY), shuffled. SATURATING: the true exponent is {@code U[0.3, 0.6] × α(D1)} (same E and amplitude).
+ *       DIVERGING: from {@code U[0.3, 0.8]} of the budget the loss grows 4 % per point, turns NaN after 12 points,
+ *       and after 3 NaN points the run finishes as {@code failed}. SPIKING: 1–3 points in [0.25, 0.9] of the budget
+ *       are multiplied by {@code U[1.1, 1.5]}. STALLING: events stop at {@code U[0.3, 0.8]} of the budget.
+ *   <li>Wall clock: run starts spread uniformly over {@code startSpread}; one point per {@code evalInterval};
+ *       run_finished one interval after the last point. Every event's {@code ts} is its wall time.
+ * </ul>
+ *
+ * <p>Stateless; {@link #generate} is deterministic per (spec, seed) and thread-safe.
+ */
+public final class Fleet {
+
+    private static final long TOKENS_PER_STEP = 1L << 20;
+    private static final double DIVERGENCE_GROWTH = 0.04;
+    private static final int RISING_POINTS_BEFORE_NAN = 12;
+    private static final int NAN_POINTS = 3;
+
+    private Fleet() {}
+
+    /** Draws the fleet (see the class comment). */
+    public static List<SimRun> generate(FleetSpec spec, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<ReuseLaw> laws = new ArrayList<>();
+        for (int s = 0; s < spec.settings(); s++) {
+            laws.add(new ReuseLaw(
+                    uniform(random, 1, 2),
+                    uniform(random, 0.05, 0.15),
+                    uniform(random, 0.38, 0.48),
+                    uniform(random, 0.02, 0.035),
+                    uniform(random, 1.6, 2.2)));
+        }
+        List<Scenario> scenarios = scenarios(spec, random);
+        List<SimRun> runs = new ArrayList<>(spec.runs());
+        for (int i = 0; i < spec.runs(); i++) {
+            int s = i % spec.settings();
+            String setting = "sim-setting-" + (s + 1);
+            String runId = String.format(Locale.ROOT, "sim-%04d", i + 1);
+            runs.add(run(spec, runId, setting, laws.get(s), scenarios.get(i), random.split()));
+        }
+        return List.copyOf(runs);
+    }
+
+    /** Every run's events merged in wall-time order (ties keep fleet order, then each run's own order). */
+    public static List<TimedEvent> interleave(List<SimRun> runs) {
+        List<TimedEvent> all = new ArrayList<>();
+        for (SimRun r : runs) {
+            all.addAll(r.events());
+        }
+        // List.sort is stable, so equal wall times keep fleet order and each run's event order.
+        all.sort(Comparator.comparing(TimedEvent::wallTime));
+        return all;
+    }
+
+    private static List<Scenario> scenarios(FleetSpec spec, SplittableRandom random) {
+        double total =
+                spec.mix().values().stream().mapToDouble(Double::doubleValue).sum();
+        Map<Scenario, Integer> counts = new EnumMap<>(Scenario.class);
+        int assigned = 0;
+        for (Scenario sc : Scenario.values()) {
+            int n = (int) Math.floor(spec.runs() * spec.mix().getOrDefault(sc, 0.0) / total);
+            counts.put(sc, n);
+            assigned += n;
+        }
+        counts.merge(Scenario.HEALTHY, spec.runs() - assigned, Integer::sum);
+        List<Scenario> out = new ArrayList<>(spec.runs());
+        counts.forEach((sc, n) -> out.addAll(Collections.nCopies(n, sc)));
+        for (int i = out.size() - 1; i > 0; i--) {
+            Collections.swap(out, i, random.nextInt(i + 1));
+        }
+        return out;
+    }
+
+    private static SimRun run(
+            FleetSpec spec, String runId, String setting, ReuseLaw law, Scenario scenario, SplittableRandom random) {
+        double d1 = 1e9 * Math.exp(uniform(random, Math.log(50), Math.log(2000)));
+        double params = d1 / uniform(random, 20, 800);
+        double target = 1e9 * Math.exp(uniform(random, Math.log(5), Math.log(100)));
+        Instant start = spec.start()
+                .plusMillis((long) (random.nextDouble() * spec.startSpread().toMillis()));
+        double d1b = ReuseLaw.billions(d1);
+        double predicted = law.alphaAt(d1b);
+        double trueAlpha = scenario == Scenario.SATURATING ? uniform(random, 0.3, 0.6) * predicted : predicted;
+        // Same E and amplitude, exponent α2' = α_true + α3·ln D1 so that alphaAt(D1) = α_true.
+        ReuseLaw curveLaw =
+                new ReuseLaw(law.a(), law.alpha1(), trueAlpha + law.alpha3() * Math.log(d1b), law.alpha3(), law.e());
+        long steps = (long) Math.ceil(target / TOKENS_PER_STEP);
+        SyntheticRun curve = new SyntheticRun(
+                runId,
+                setting,
+                curveLaw,
+                d1,
+                target,
+                TOKENS_PER_STEP,
+                Math.max(1, Math.round((double) steps / spec.pointsPerRun())),
+                3e-4,
+                0.01,
+                0.10,
+                0.04,
+                spec.noise(),
+                random.nextLong());
+        List<LossPoint> points = new ArrayList<>(curve.points(1.0));
+        int n = points.size();
+        double anomaly = Double.NaN;
+        String status = "completed";
+        boolean finishes = true;
+        switch (scenario) {
+            case SATURATING -> anomaly = 0.0;
+            case DIVERGING -> {
+                int j0 = (int) (uniform(random, 0.3, 0.8) * n);
+                int end = Math.min(n, j0 + RISING_POINTS_BEFORE_NAN + NAN_POINTS);
+                for (int k = j0; k < end; k++) {
+                    LossPoint p = points.get(k);
+                    double loss = k - j0 < RISING_POINTS_BEFORE_NAN
+                            ? p.loss() * Math.exp(DIVERGENCE_GROWTH * (k - j0 + 1))
+                            : Double.NaN;
+                    points.set(k, withLoss(p, loss));
+                }
+                points.subList(end, n).clear();
+                anomaly = points.get(j0).d2Tokens() / target;
+                status = "failed";
+            }
+            case SPIKING -> {
+                int spikes = 1 + random.nextInt(3);
+                anomaly = 1.0;
+                for (int s = 0; s < spikes; s++) {
+                    int k = (int) (uniform(random, 0.25, 0.9) * n);
+                    LossPoint p = points.get(k);
+                    points.set(k, withLoss(p, p.loss() * uniform(random, 1.1, 1.5)));
+                    anomaly = Math.min(anomaly, p.d2Tokens() / target);
+                }
+            }
+            case STALLING -> {
+                int keep = Math.max(1, (int) (uniform(random, 0.3, 0.8) * n));
+                points.subList(keep, n).clear();
+                anomaly = points.get(keep - 1).d2Tokens() / target;
+                finishes = false;
+            }
+            default -> {
+                // HEALTHY follows the law: nothing to change.
+            }
+        }
+        RunMeta meta = new RunMeta(setting, "sim-base-" + Math.round(d1b) + "b", d1, params, target, TOKENS_PER_STEP);
+        List<TimedEvent> events = new ArrayList<>(points.size() + 2);
+        events.add(new TimedEvent(start, new RunStarted(runId, start, meta)));
+        Instant t = start;
+        for (LossPoint p : points) {
+            t = t.plus(spec.evalInterval());
+            events.add(new TimedEvent(
+                    t, new LossPoint(runId, t, p.step(), p.d2Tokens(), p.loss(), p.split(), p.lr(), RunMeta.EMPTY)));
+        }
+        if (finishes) {
+            t = t.plus(spec.evalInterval());
+            events.add(new TimedEvent(t, new RunFinished(runId, t, status)));
+        }
+        return new SimRun(runId, scenario, law, meta, events, trueAlpha, predicted, anomaly);
+    }
+
+    private static LossPoint withLoss(LossPoint p, double loss) {
+        return new LossPoint(p.runId(), p.ts(), p.step(), p.d2Tokens(), loss, p.split(), p.lr(), p.meta());
+    }
+
+    private static double uniform(SplittableRandom random, double lo, double hi) {
+        return lo + (hi - lo) * random.nextDouble();
+    }
+}

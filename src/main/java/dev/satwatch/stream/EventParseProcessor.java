@@ -1,0 +1,58 @@
+package dev.satwatch.stream;
+
+import dev.satwatch.serde.EventCodec;
+import dev.satwatch.serde.ParseResult;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * First step of the topology: validates each {@code satwatch.events} record with {@link EventCodec#parse(byte[])}
+ * and routes it, forwarding the ORIGINAL bytes in every case:
+ *
+ * <ul>
+ *   <li>invalid → {@value StreamNames#DEAD_LETTER_SINK} with the reason in {@code satwatch.dlq.*} headers;
+ *   <li>valid, record key equal to the event's {@code run_id} (the normal case) → {@value StreamNames#RUN_PROCESSOR};
+ *   <li>valid, key different or absent → re-keyed by {@code run_id} to {@value StreamNames#EVENTS_BY_RUN_SINK}.
+ *       That internal topic has as many partitions as {@code satwatch.events} and Kafka's default partitioner
+ *       hashes the run_id as a producer keying by run_id would, so the event reaches the task that owns its run's
+ *       state (the DSL's repartition step, by hand). Its order relative to the run's correctly keyed events is not
+ *       guaranteed; the tracker treats it as any out-of-order event.
+ * </ul>
+ *
+ * The run processor parses the bytes again; that costs a few microseconds and keeps one value type on every edge.
+ * Counts every input record ({@link StreamCounters#input()}) and every dead letter. One instance per task; not
+ * thread-safe (Kafka Streams calls it from one thread).
+ */
+public final class EventParseProcessor implements Processor<String, byte[], String, byte[]> {
+
+    private final StreamCounters counters;
+    private ProcessorContext<String, byte[]> context;
+
+    /** A processor counting into {@code counters}. */
+    public EventParseProcessor(StreamCounters counters) {
+        this.counters = counters;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        counters.recordInput();
+        ParseResult parsed = EventCodec.parse(record.value());
+        if (parsed instanceof ParseResult.Invalid invalid) {
+            counters.record(StreamCounters.Result.DEAD_LETTERED);
+            context.forward(DeadLetters.of(context, record, invalid), StreamNames.DEAD_LETTER_SINK);
+            return;
+        }
+        String runId = ((ParseResult.Ok) parsed).event().runId();
+        if (runId.equals(record.key())) {
+            context.forward(record, StreamNames.RUN_PROCESSOR);
+        } else {
+            context.forward(record.withKey(runId), StreamNames.EVENTS_BY_RUN_SINK);
+        }
+    }
+}

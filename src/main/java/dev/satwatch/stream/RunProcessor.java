@@ -1,0 +1,192 @@
+package dev.satwatch.stream;
+
+import dev.satwatch.config.Topics;
+import dev.satwatch.event.Alert;
+import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.RunEvent;
+import dev.satwatch.serde.EventCodec;
+import dev.satwatch.serde.ParseResult;
+import dev.satwatch.track.EventResult;
+import dev.satwatch.track.LawLookup;
+import dev.satwatch.track.Outcome;
+import dev.satwatch.track.RunState;
+import dev.satwatch.track.RunTracker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The per-run step: applies each event to its run's {@link RunState} with {@link RunTracker} and forwards what the
+ * tracker decided. Every decision is the tracker's; this class only loads and saves state, looks laws up and routes
+ * output:
+ *
+ * <ul>
+ *   <li>state: {@value StreamNames#RUN_STATE_STORE}, run_id → {@link RunState#toBytes()} (changelogged, so a
+ *       restarted or moved task resumes where it stopped);
+ *   <li>laws: the global {@value StreamNames#LAWS_STORE} through a {@link LawCache}, as the tracker's
+ *       {@link LawLookup};
+ *   <li>law changes: {@value StreamNames#RUN_LAW_STORE} keeps, per run, the version of the law it last used; when the
+ *       setting's law now has another version (published, recalibrated or removed), {@link RunTracker#onLawChanged}
+ *       runs before the next event or at the next sweep;
+ *   <li>output: fits → {@value StreamNames#FITS_SINK}, alert transitions → {@value StreamNames#ALERTS_SINK} (key
+ *       run_id, JSON of {@link Topics#FITS} and {@link Topics#ALERTS}); a finished run's fit set →
+ *       {@value StreamNames#FINISHED_RUNS_SINK} keyed by setting, for the law calibrator;
+ *   <li>a {@link PunctuationType#WALL_CLOCK_TIME} sweep every {@code sweepInterval} calls {@link
+ *       RunTracker#onWallClock} on every run (STALLED, finish-by-timeout) and deletes finished runs idle for longer
+ *       than {@code finishedRetention}.
+ * </ul>
+ *
+ * Processing time for the tracker is {@code context.currentSystemTimeMs()} (the driver's mocked clock in tests).
+ * Counts each event as accepted or duplicate. The bytes were validated upstream; should the internal re-keyed topic
+ * hold a record that does not parse, it is dead-lettered like any other. One instance per task; not thread-safe.
+ */
+public final class RunProcessor implements Processor<String, byte[], String, byte[]> {
+
+    private final RunTracker tracker;
+    private final Duration sweepInterval;
+    private final Duration finishedRetention;
+    private final StreamCounters counters;
+    private ProcessorContext<String, byte[]> context;
+    private KeyValueStore<String, byte[]> states;
+    private KeyValueStore<String, Long> lawVersions;
+    private LawCache laws;
+    private LawLookup lookup;
+
+    /**
+     * A processor.
+     *
+     * @param tracker the per-run decisions
+     * @param sweepInterval wall-clock interval of the sweep (positive)
+     * @param finishedRetention how long a finished run's state is kept after its last event
+     * @param counters where to count results, fits and alerts
+     */
+    public RunProcessor(
+            RunTracker tracker, Duration sweepInterval, Duration finishedRetention, StreamCounters counters) {
+        this.tracker = Objects.requireNonNull(tracker, "tracker");
+        this.sweepInterval = Objects.requireNonNull(sweepInterval, "sweepInterval");
+        this.finishedRetention = Objects.requireNonNull(finishedRetention, "finishedRetention");
+        this.counters = Objects.requireNonNull(counters, "counters");
+    }
+
+    @Override
+    public void init(ProcessorContext<String, byte[]> context) {
+        this.context = context;
+        this.states = context.getStateStore(StreamNames.RUN_STATE_STORE);
+        this.lawVersions = context.getStateStore(StreamNames.RUN_LAW_STORE);
+        ReadOnlyKeyValueStore<String, byte[]> lawStore = context.getStateStore(StreamNames.LAWS_STORE);
+        this.laws = new LawCache(lawStore);
+        this.lookup = laws::law;
+        context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+    }
+
+    @Override
+    public void process(Record<String, byte[]> record) {
+        ParseResult parsed = EventCodec.parse(record.value());
+        if (parsed instanceof ParseResult.Invalid invalid) {
+            counters.record(StreamCounters.Result.DEAD_LETTERED);
+            context.forward(DeadLetters.of(context, record, invalid), StreamNames.DEAD_LETTER_SINK);
+            return;
+        }
+        RunEvent event = ((ParseResult.Ok) parsed).event();
+        String runId = event.runId();
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        long ts = record.timestamp();
+        byte[] stored = states.get(runId);
+        RunState state = stored == null ? RunState.create(runId) : RunState.fromBytes(stored);
+        applyLawChange(state, now, ts);
+        Outcome outcome = tracker.onEvent(state, event, lookup, now);
+        counters.record(
+                outcome.result() == EventResult.DUPLICATE
+                        ? StreamCounters.Result.DUPLICATE
+                        : StreamCounters.Result.ACCEPTED);
+        states.put(runId, state.toBytes());
+        rememberLaw(state);
+        emit(runId, outcome, ts);
+    }
+
+    /** The wall-clock sweep: law changes, onWallClock, and deletion of finished runs past retention. */
+    private void sweep(long wallClockMs) {
+        Instant now = Instant.ofEpochMilli(wallClockMs);
+        List<KeyValue<String, byte[]>> runs = new ArrayList<>();
+        // Collect first: the store is written below, and iterators must not outlive the loop over them.
+        try (KeyValueIterator<String, byte[]> it = states.all()) {
+            while (it.hasNext()) {
+                runs.add(it.next());
+            }
+        }
+        for (KeyValue<String, byte[]> kv : runs) {
+            RunState state = RunState.fromBytes(kv.value);
+            if (state.finished() && expired(state, now)) {
+                states.delete(kv.key);
+                lawVersions.delete(kv.key);
+                continue;
+            }
+            applyLawChange(state, now, wallClockMs);
+            emit(kv.key, tracker.onWallClock(state, lookup, now), wallClockMs);
+            byte[] after = state.toBytes();
+            if (!Arrays.equals(after, kv.value)) {
+                states.put(kv.key, after);
+            }
+            rememberLaw(state);
+        }
+    }
+
+    private boolean expired(RunState state, Instant now) {
+        Instant last = state.lastWallClock();
+        return last != null && last.plus(finishedRetention).isBefore(now);
+    }
+
+    /** Calls onLawChanged when the run's setting's law differs from the one the run last used. */
+    private void applyLawChange(RunState state, Instant now, long ts) {
+        Long used = lawVersions.get(state.runId());
+        if (used == null) {
+            return; // a new run: its first event uses the current law
+        }
+        if (used != laws.version(settingOf(state))) {
+            emit(state.runId(), tracker.onLawChanged(state, lookup, now), ts);
+        }
+    }
+
+    private void rememberLaw(RunState state) {
+        long current = laws.version(settingOf(state));
+        Long used = lawVersions.get(state.runId());
+        if (used == null || used != current) {
+            lawVersions.put(state.runId(), current);
+        }
+    }
+
+    private static String settingOf(RunState state) {
+        String setting = state.meta() == null ? null : state.meta().setting();
+        return setting != null ? setting : RunTracker.DEFAULT_SETTING;
+    }
+
+    private void emit(String runId, Outcome outcome, long ts) {
+        for (FitUpdate fit : outcome.fits()) {
+            context.forward(new Record<>(runId, Topics.FITS.serialize(fit), ts), StreamNames.FITS_SINK);
+            counters.recordFit();
+        }
+        for (Alert alert : outcome.alerts()) {
+            context.forward(new Record<>(runId, Topics.ALERTS.serialize(alert), ts), StreamNames.ALERTS_SINK);
+            counters.recordAlert(alert);
+        }
+        if (outcome.finished() != null) {
+            context.forward(
+                    new Record<>(
+                            outcome.finished().setting(),
+                            Topics.FINISHED_RUNS.serialize(outcome.finished().run()),
+                            ts),
+                    StreamNames.FINISHED_RUNS_SINK);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.satwatch.stream;
+
+import dev.satwatch.config.SatwatchConfig;
+import dev.satwatch.config.Topics;
+import dev.satwatch.serde.LawFileException;
+import dev.satwatch.serde.LawJson;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The satwatch streaming application: creates missing topics, seeds {@code satwatch.laws} from the law file, and runs
+ * {@link SatwatchTopology} in Kafka Streams.
+ *
+ * <pre>{@code
+ * try (SatwatchApp app = SatwatchApp.start(config, counters)) {
+ *     app.awaitRunning(Duration.ofSeconds(60));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Kafka Streams settings that differ from Kafka's defaults, each with its reason, are in {@link
+ * #streamsProperties(SatwatchConfig)}. A stream thread that dies of an unexpected exception is replaced (the state
+ * is in changelogged stores, so the new thread resumes from the last commit). Local state is never wiped on start:
+ * {@code cleanUp()} is not called. Thread-safe: the state listener and callers share only the latch and volatile
+ * state.
+ */
+public final class SatwatchApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SatwatchApp.class);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final KafkaStreams streams;
+    private final StreamCounters counters;
+    private final CountDownLatch settled = new CountDownLatch(1);
+
+    private SatwatchApp(KafkaStreams streams, StreamCounters counters) {
+        this.streams = streams;
+        this.counters = counters;
+    }
+
+    /**
+     * Prepares the topics and laws, then starts Kafka Streams (returns without waiting for RUNNING).
+     *
+     * @throws LawFileException when the configured law file exists but is not a valid law file
+     * @throws IllegalStateException when the topics cannot be created or have mismatched partition counts
+     */
+    public static SatwatchApp start(SatwatchConfig config, StreamCounters counters)
+            throws LawFileException, InterruptedException {
+        createTopics(config);
+        seedLaws(config);
+        KafkaStreams streams = new KafkaStreams(SatwatchTopology.build(config, counters), streamsProperties(config));
+        SatwatchApp app = new SatwatchApp(streams, counters);
+        streams.setStateListener(app::onStateChange);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        return app;
+    }
+
+    /**
+     * The Kafka Streams properties: every {@code kafka.*} setting, then satwatch's own keys and these non-default
+     * settings:
+     *
+     * <ul>
+     *   <li>{@code processing.guarantee} (default here {@code exactly_once_v2}): a run's state update and its fits and
+     *       alerts commit together, so a restart neither loses nor repeats a transition.
+     *   <li>{@code commit.interval.ms} from {@code streams.commit.interval}: with exactly-once, outputs are visible
+     *       only after a commit, so this bounds alert latency.
+     *   <li>{@code state.dir}: the stores must survive restarts, which the system temp default may not.
+     *   <li>{@code replication.factor}: changelog topics as durable as the topics the app creates.
+     *   <li>{@code deserialization.exception.handler = LogAndContinue}: the only typed source is the internal
+     *       {@code satwatch.finished-runs} (events are read as bytes and dead-lettered by the parser); a corrupt
+     *       internal record must not stop every run's monitoring.
+     * </ul>
+     */
+    public static Properties streamsProperties(SatwatchConfig config) {
+        Properties p = config.kafkaProperties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+        p.put(
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                Long.toString(config.commitInterval().toMillis()));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.topicReplicationFactor()));
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        return p;
+    }
+
+    /** Creates every topic of {@link Topics#ALL} that is missing; checks that the two event topics agree. */
+    static void createTopics(SatwatchConfig config) throws InterruptedException {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (Topics.Topic<?, ?> topic : Topics.ALL) {
+                if (!existing.contains(topic.name())) {
+                    NewTopic t = new NewTopic(topic.name(), config.topicPartitions(), config.topicReplicationFactor());
+                    if (topic.compacted()) {
+                        t.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    }
+                    missing.add(t);
+                }
+            }
+            if (!missing.isEmpty()) {
+                createAll(admin, missing);
+            }
+            Map<String, TopicDescription> events = admin.describeTopics(
+                            List.of(Topics.EVENTS.name(), Topics.EVENTS_BY_RUN.name()))
+                    .allTopicNames()
+                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            int in = events.get(Topics.EVENTS.name()).partitions().size();
+            int rekeyed = events.get(Topics.EVENTS_BY_RUN.name()).partitions().size();
+            if (in != rekeyed) {
+                throw new IllegalStateException(Topics.EVENTS.name() + " has " + in + " partitions but "
+                        + Topics.EVENTS_BY_RUN.name() + " has " + rekeyed
+                        + "; they must be equal so re-keyed events reach their run's task");
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot prepare the satwatch topics: " + e.getMessage(), e);
+        }
+    }
+
+    private static void createAll(Admin admin, Collection<NewTopic> topics)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> f :
+                admin.createTopics(topics).values().entrySet()) {
+            try {
+                f.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.info("created topic {}", f.getKey());
+            } catch (ExecutionException e) {
+                // Another instance may have created it between our listing and our request.
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Publishes every law of the configured law file to {@code satwatch.laws}, when the file exists. */
+    static void seedLaws(SatwatchConfig config) throws LawFileException, InterruptedException {
+        Path file = config.lawsFile();
+        if (file == null || !Files.exists(file)) {
+            LOG.info("no law file to seed ({}); laws come from calibration only", file);
+            return;
+        }
+        Map<String, LawJson.Entry> laws = LawJson.read(file);
+        Properties p = config.kafkaProperties();
+        // Idempotent producer with acks=all: a retried send never duplicates or loses a law.
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                p, Serdes.String().serializer(), Serdes.ByteArray().serializer())) {
+            for (LawJson.Entry entry : laws.values()) {
+                byte[] value = LawJson.write(List.of(entry)).getBytes(StandardCharsets.UTF_8);
+                producer.send(new ProducerRecord<>(Topics.LAWS.name(), entry.setting(), value))
+                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot publish the laws of " + file + ": " + e.getMessage(), e);
+        }
+        LOG.info("published {} law(s) from {} to {}", laws.size(), file, Topics.LAWS.name());
+    }
+
+    private void onStateChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
+        LOG.info("satwatch streams {} -> {}", oldState, newState);
+        if (newState == KafkaStreams.State.RUNNING
+                || newState == KafkaStreams.State.ERROR
+                || newState == KafkaStreams.State.PENDING_SHUTDOWN
+                || newState == KafkaStreams.State.NOT_RUNNING) {
+            settled.countDown();
+        }
+    }
+
+    /**
+     * Waits until Kafka Streams is RUNNING, failed, or {@code timeout} passed.
+     *
+     * @return whether it is RUNNING
+     */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        settled.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** The current Kafka Streams state. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** The running Kafka Streams instance, for interactive queries of the stores. */
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The counters the topology updates. */
+    public StreamCounters counters() {
+        return counters;
+    }
+
+    /**
+     * Stops Kafka Streams, waiting at most {@code timeout}; local state is kept for the next start.
+     *
+     * @return whether it stopped within the timeout
+     */
+    public boolean close(Duration timeout) {
+        return streams.close(timeout);
+    }
+
+    /** Stops Kafka Streams, waiting at most 30 seconds. */
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+}

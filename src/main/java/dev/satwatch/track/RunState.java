@@ -1,0 +1,276 @@
+package dev.satwatch.track;
+
+import dev.satwatch.detect.AlertState;
+import dev.satwatch.event.AlertType;
+import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.RunMeta;
+import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.fit.SummaryConfig;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the tracker keeps about one run between events: the value of the {@code run-state-store}.
+ *
+ * <p>Holds the merged metadata, per split a {@link CurveSummary} plus a bounded step set for dedupe, the counters,
+ * the latest {@link FitUpdate} and the warm-start parameters of the next fit, and the {@link AlertState}. Only
+ * {@link RunTracker} changes it.
+ *
+ * <h2>Bytes and size</h2>
+ *
+ * {@link #toBytes()} writes a version byte and the fields; {@link #fromBytes} reads them back (the round trip is
+ * equal by content) and throws {@link IllegalArgumentException} on bytes it did not write. A typical run (one or two
+ * splits logged in order) serializes to the curve summaries (each ≤ {@link CurveSummary#MAX_SERIALIZED_BYTES}) plus
+ * about 400 bytes; the worst case is bounded: {@value #MAX_SPLITS} splits × (summary + 2 step sets of ≤ 490 bytes
+ * + 50) + strings of ≤ 1 KB each (run id, setting, base model, split names, carried in the last fit too) + about 450
+ * bytes, below 26 KB.
+ *
+ * <p>Mutable and <b>not thread-safe</b>: it has one owner, the stream task of its run's partition. Equality is by
+ * content (of the serialized form).
+ */
+public final class RunState {
+
+    /** Format version written as the first byte of {@link #toBytes()}. */
+    public static final byte FORMAT_VERSION = 1;
+
+    /** Most splits a state can hold, whatever {@link TrackerConfig#maxSplits()} says. */
+    public static final int MAX_SPLITS = 8;
+
+    final String runId;
+    RunMeta meta = RunMeta.EMPTY;
+    boolean started;
+    boolean finished;
+    boolean finishedByStall;
+    long accepted;
+    long duplicates;
+    long ignoredSplitPoints;
+    Instant lastWallClock;
+    final Map<String, SplitTrack> splits = new LinkedHashMap<>();
+    String fitSplit;
+    long fitSequence;
+    int pointsSinceFit;
+    /** Free-fit parameters (e, b, alpha) for the next warm start; NaN before the first converged fit. */
+    double warmE = Double.NaN;
+
+    double warmB = Double.NaN;
+    double warmAlpha = Double.NaN;
+    /** The decision curve (e, b, alpha) the spike rule compares points with; NaN before a reliable fit. */
+    double curveE = Double.NaN;
+
+    double curveB = Double.NaN;
+    double curveAlpha = Double.NaN;
+    FitUpdate lastFit;
+    AlertState alerts = AlertState.create();
+
+    private RunState(String runId) {
+        this.runId = runId;
+    }
+
+    /**
+     * An empty state for a run.
+     *
+     * @throws NullPointerException when runId is null
+     */
+    public static RunState create(String runId) {
+        return new RunState(Objects.requireNonNull(runId, "runId"));
+    }
+
+    /** The run id. */
+    public String runId() {
+        return runId;
+    }
+
+    /** The merged metadata ({@link RunMeta#EMPTY} before any). */
+    public RunMeta meta() {
+        return meta;
+    }
+
+    /** Whether the run finished (run_finished, or silent past {@code finishAfterStalled}). */
+    public boolean finished() {
+        return finished;
+    }
+
+    /** Events accepted. */
+    public long accepted() {
+        return accepted;
+    }
+
+    /** Events counted as duplicates. */
+    public long duplicates() {
+        return duplicates;
+    }
+
+    /** Processing time of the last accepted event, null before any (drives STALLED). */
+    public Instant lastWallClock() {
+        return lastWallClock;
+    }
+
+    /** The latest fit, null before the first. */
+    public FitUpdate lastFit() {
+        return lastFit;
+    }
+
+    /** The open alert types. */
+    public List<AlertType> openAlerts() {
+        return alerts.openAlerts();
+    }
+
+    /** The alert bookkeeping (read-only use outside the tracker). */
+    public AlertState alertState() {
+        return alerts;
+    }
+
+    /** The split currently fitted ({@code val} once it has points, else {@code train}); null before any. */
+    public String fitSplit() {
+        return fitSplit;
+    }
+
+    /** A copy of a split's curve summary, or null when the split has none. */
+    public CurveSummary summary(String split) {
+        SplitTrack t = splits.get(split);
+        return t == null ? null : t.summary.copy();
+    }
+
+    /** The summarised split names, in order of first appearance. */
+    public List<String> splitNames() {
+        return List.copyOf(splits.keySet());
+    }
+
+    SplitTrack split(String name, SummaryConfig config, int maxSplits) {
+        SplitTrack t = splits.get(name);
+        if (t == null && splits.size() < Math.min(maxSplits, MAX_SPLITS)) {
+            t = SplitTrack.create(config);
+            splits.put(name, t);
+        }
+        return t;
+    }
+
+    /** Size in bytes of {@link #toBytes()} (computed by serializing). */
+    public int serializedSize() {
+        return toBytes().length;
+    }
+
+    /** The versioned binary form. */
+    public byte[] toBytes() {
+        Bytes.Writer w = new Bytes.Writer();
+        w.put(FORMAT_VERSION);
+        w.putString(runId);
+        w.putString(meta.setting()).putString(meta.baseModel());
+        w.putDouble(meta.d1Tokens()).putDouble(meta.params()).putDouble(meta.targetD2Tokens());
+        w.putSignedVarLong(meta.tokensPerStep());
+        int flags = (started ? 1 : 0)
+                | (finished ? 2 : 0)
+                | (finishedByStall ? 4 : 0)
+                | (lastWallClock != null ? 8 : 0)
+                | (lastFit != null ? 16 : 0);
+        w.put((byte) flags);
+        w.putVarLong(accepted).putVarLong(duplicates).putVarLong(ignoredSplitPoints);
+        if (lastWallClock != null) {
+            w.putSignedVarLong(lastWallClock.getEpochSecond()).putVarLong(lastWallClock.getNano());
+        }
+        w.putString(fitSplit);
+        w.putVarLong(fitSequence).putVarLong(pointsSinceFit);
+        w.putDouble(warmE).putDouble(warmB).putDouble(warmAlpha);
+        w.putDouble(curveE).putDouble(curveB).putDouble(curveAlpha);
+        w.putVarLong(splits.size());
+        for (Map.Entry<String, SplitTrack> e : splits.entrySet()) {
+            w.putString(e.getKey());
+            e.getValue().writeTo(w);
+        }
+        byte[] alertBytes = alerts.toBytes();
+        w.putBytes(alertBytes);
+        if (lastFit != null) {
+            FitUpdates.writeTo(w, lastFit);
+        }
+        return w.toArray();
+    }
+
+    /**
+     * Decodes {@link #toBytes()}.
+     *
+     * @throws IllegalArgumentException when the bytes are null, truncated, of another version or inconsistent
+     */
+    public static RunState fromBytes(byte[] bytes) {
+        if (bytes == null) {
+            throw new IllegalArgumentException("run state bytes must not be null");
+        }
+        Bytes.Reader r = new Bytes.Reader(bytes);
+        byte version = r.get();
+        if (version != FORMAT_VERSION) {
+            throw new IllegalArgumentException("run state: unknown format version " + version);
+        }
+        String runId = r.getString();
+        if (runId == null) {
+            throw new IllegalArgumentException("run state: missing run id");
+        }
+        RunState s = new RunState(runId);
+        String setting = r.getString();
+        String baseModel = r.getString();
+        double d1 = r.getDouble();
+        double params = r.getDouble();
+        double target = r.getDouble();
+        long tps = r.getSignedVarLong();
+        s.meta = new RunMeta(setting, baseModel, d1, params, target, tps);
+        int flags = r.get();
+        if ((flags & ~31) != 0) {
+            throw new IllegalArgumentException("run state: bad flags " + flags);
+        }
+        s.started = (flags & 1) != 0;
+        s.finished = (flags & 2) != 0;
+        s.finishedByStall = (flags & 4) != 0;
+        s.accepted = r.getNonNegative(Long.MAX_VALUE);
+        s.duplicates = r.getNonNegative(Long.MAX_VALUE);
+        s.ignoredSplitPoints = r.getNonNegative(Long.MAX_VALUE);
+        if ((flags & 8) != 0) {
+            long sec = r.getSignedVarLong();
+            long nano = r.getNonNegative(999_999_999L);
+            try {
+                s.lastWallClock = Instant.ofEpochSecond(sec, nano);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("run state: bad wall clock", e);
+            }
+        }
+        s.fitSplit = r.getString();
+        s.fitSequence = r.getNonNegative(Long.MAX_VALUE);
+        s.pointsSinceFit = (int) r.getNonNegative(Integer.MAX_VALUE);
+        s.warmE = r.getDouble();
+        s.warmB = r.getDouble();
+        s.warmAlpha = r.getDouble();
+        s.curveE = r.getDouble();
+        s.curveB = r.getDouble();
+        s.curveAlpha = r.getDouble();
+        int n = (int) r.getNonNegative(MAX_SPLITS);
+        for (int i = 0; i < n; i++) {
+            String name = r.getString();
+            if (name == null || s.splits.containsKey(name)) {
+                throw new IllegalArgumentException("run state: bad split name");
+            }
+            s.splits.put(name, SplitTrack.readFrom(r));
+        }
+        s.alerts = AlertState.fromBytes(r.getBytes(AlertState.MAX_SERIALIZED_BYTES));
+        if ((flags & 16) != 0) {
+            s.lastFit = FitUpdates.readFrom(r);
+        }
+        r.requireEnd();
+        return s;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RunState other && java.util.Arrays.equals(toBytes(), other.toBytes());
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(toBytes());
+    }
+
+    @Override
+    public String toString() {
+        return "RunState[" + runId + ", accepted=" + accepted + ", duplicates=" + duplicates + ", splits="
+                + splits.keySet() + ", open=" + openAlerts() + "]";
+    }
+}

@@ -1,0 +1,421 @@
+package dev.satwatch.track;
+
+import dev.satwatch.detect.AlertContext;
+import dev.satwatch.detect.AlertRules;
+import dev.satwatch.estimate.RunEstimate;
+import dev.satwatch.estimate.RunEstimator;
+import dev.satwatch.event.Alert;
+import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.RunEvent;
+import dev.satwatch.event.RunFinished;
+import dev.satwatch.event.RunMeta;
+import dev.satwatch.event.RunStarted;
+import dev.satwatch.fit.AddResult;
+import dev.satwatch.fit.FitPoints;
+import dev.satwatch.fit.FitResult;
+import dev.satwatch.fit.Reliability;
+import dev.satwatch.law.CalibrationRun;
+import dev.satwatch.law.ReuseLaw;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The per-run decision logic of the streaming topology: (run state, event, law, processing time) → (fits, alert
+ * transitions, finished run). The Kafka processor only loads the state, calls one method, stores the state and
+ * forwards the {@link Outcome}.
+ *
+ * <h2>Events</h2>
+ *
+ * <ul>
+ *   <li><b>run_started</b>: its metadata wins over what inline metadata gave before; BASE_OVERTRAINED is evaluated
+ *       when a law and D1 are known. A repeat that changes nothing is a DUPLICATE.
+ *   <li><b>loss</b>: inline metadata only fills gaps. Dedupe on (split, step); a point without a step dedupes on
+ *       its exact D2 (rounded to a whole token). A NaN D2 with a step is placed at {@code step × tokensPerStep};
+ *       when that is unknown too the point is ACCEPTED and counted ({@code unplaced}) but not summarised (the parse
+ *       stage dead-letters points with neither, so this only happens for a step given before any tokens-per-step).
+ *       A non-finite loss opens DIVERGENCE and is not summarised. Otherwise the point runs the spike and rise rules
+ *       (on the fitted split), then enters its split's summary, except an isolated spike (a spike right after a
+ *       non-spike), kept out so that one bad point does not bend the fit. Out-of-order points are accepted.
+ *   <li><b>run_finished</b>: a final cold refit (no warm start, so it equals {@code satwatch fit} on the same
+ *       points), every open alert resolves, and {@link Outcome#finished()} carries the fit set when D1 is known. A
+ *       repeat is a DUPLICATE; later loss points are still deduplicated and summarised but fit nothing.
+ * </ul>
+ *
+ * Fits use split {@code val} once it has points, else {@code train}; named splits are summarised only. A refit
+ * happens when the fitted split opens a new bin, or after {@code refitEveryPoints} of its points; each refit gives
+ * one {@link FitUpdate} (sequence 1, 2, ...) and runs the fit rules. {@link #onWallClock} opens STALLED after
+ * {@code stalledAfter} of silence and, after {@code finishAfterStalled}, finishes the run once (STALLED stays open;
+ * an event after that resumes the run, and its eventual run_finished reports it again). Laws are looked up by the
+ * run's setting, {@link #DEFAULT_SETTING} when it has none.
+ *
+ * <p>Immutable and thread-safe; the {@link RunState} passed in is mutated and must have one owner. Total on data:
+ * no event content makes it throw (null arguments do).
+ */
+public final class RunTracker {
+
+    /** The setting of runs that name none (law lookup and {@link FinishedRun#setting()}). */
+    public static final String DEFAULT_SETTING = "default";
+
+    /** Scale factor turning a median absolute deviation into a normal standard deviation. */
+    private static final double MAD_TO_SIGMA = 1.4826;
+
+    private final TrackerConfig config;
+    private final AlertRules rules;
+    private final RunEstimator estimator;
+
+    private RunTracker(TrackerConfig config) {
+        this.config = config;
+        this.rules = AlertRules.create(config.detect());
+        this.estimator = RunEstimator.create();
+    }
+
+    /** A tracker with the given settings. */
+    public static RunTracker create(TrackerConfig config) {
+        return new RunTracker(Objects.requireNonNull(config, "config"));
+    }
+
+    /** The settings. */
+    public TrackerConfig config() {
+        return config;
+    }
+
+    /**
+     * Applies one event to the run's state.
+     *
+     * @param state the run's state (mutated)
+     * @param event the event (its run id is not checked against the state's)
+     * @param laws where the run's law comes from
+     * @param now processing time, for STALLED
+     */
+    public Outcome onEvent(RunState state, RunEvent event, LawLookup laws, Instant now) {
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(laws, "laws");
+        Objects.requireNonNull(now, "now");
+        if (event instanceof LossPoint p) {
+            return onLoss(state, p, laws, now);
+        }
+        if (event instanceof RunStarted s) {
+            return onStarted(state, s, laws, now);
+        }
+        return onFinished(state, (RunFinished) event, laws, now);
+    }
+
+    /**
+     * A wall-clock tick (the processor's punctuator): opens STALLED after {@code stalledAfter} of silence and
+     * finishes the run once after {@code finishAfterStalled}.
+     */
+    public Outcome onWallClock(RunState state, LawLookup laws, Instant now) {
+        if (state.finished || state.lastWallClock == null) {
+            return Outcome.of(EventResult.ACCEPTED);
+        }
+        Duration silence = Duration.between(state.lastWallClock, now);
+        if (silence.isNegative()) {
+            return Outcome.of(EventResult.ACCEPTED);
+        }
+        List<Alert> alerts = new ArrayList<>(rules.onSilence(state.alerts, context(state, now, Double.NaN), silence));
+        List<FitUpdate> fits = new ArrayList<>();
+        FinishedRun finished = null;
+        if (silence.compareTo(config.detect().finishAfterStalled()) >= 0) {
+            state.finished = true;
+            state.finishedByStall = true;
+            refit(state, laws, now, true, fits, alerts);
+            finished = finishedRun(state);
+        }
+        return new Outcome(EventResult.ACCEPTED, fits, alerts, finished);
+    }
+
+    /** A new law for the run's setting arrived: re-evaluates BASE_OVERTRAINED and refits with the new prediction. */
+    public Outcome onLawChanged(RunState state, LawLookup laws, Instant now) {
+        if (state.finished) {
+            return Outcome.of(EventResult.ACCEPTED);
+        }
+        List<Alert> alerts = new ArrayList<>(
+                rules.onBase(state.alerts, context(state, now, Double.NaN), state.meta, law(laws, state.meta)));
+        List<FitUpdate> fits = new ArrayList<>();
+        if (fittable(state)) {
+            refit(state, laws, now, false, fits, alerts);
+        }
+        return new Outcome(EventResult.ACCEPTED, fits, alerts, null);
+    }
+
+    private Outcome onStarted(RunState state, RunStarted e, LawLookup laws, Instant now) {
+        RunMeta merged = e.meta() == null ? state.meta : e.meta().orElse(state.meta);
+        if (state.started && merged.equals(state.meta)) {
+            state.duplicates++;
+            return Outcome.of(EventResult.DUPLICATE);
+        }
+        List<Alert> alerts = new ArrayList<>();
+        touch(state, e.ts(), now, alerts);
+        state.started = true;
+        boolean changed = !merged.equals(state.meta);
+        state.meta = merged;
+        if (changed) {
+            alerts.addAll(rules.onBase(state.alerts, context(state, e.ts(), Double.NaN), merged, law(laws, merged)));
+        }
+        return new Outcome(EventResult.ACCEPTED, List.of(), alerts, null);
+    }
+
+    private Outcome onFinished(RunState state, RunFinished e, LawLookup laws, Instant now) {
+        if (state.finished && !state.finishedByStall) {
+            state.duplicates++;
+            return Outcome.of(EventResult.DUPLICATE);
+        }
+        List<Alert> alerts = new ArrayList<>();
+        touch(state, e.ts(), now, alerts);
+        state.finished = true;
+        state.finishedByStall = false;
+        List<FitUpdate> fits = new ArrayList<>();
+        refit(state, laws, e.ts(), true, fits, alerts);
+        alerts.addAll(rules.onFinished(
+                state.alerts, context(state, e.ts(), Double.NaN), e.status() == null ? "no status" : e.status()));
+        return new Outcome(EventResult.ACCEPTED, fits, alerts, finishedRun(state));
+    }
+
+    private Outcome onLoss(RunState state, LossPoint p, LawLookup laws, Instant now) {
+        String name = p.split() == null ? LossPoint.TRAIN : p.split();
+        RunMeta merged = p.meta() == null ? state.meta : state.meta.orElse(p.meta());
+        double d2 = p.d2Tokens();
+        if (!(d2 >= 0 && d2 < Double.POSITIVE_INFINITY) && p.step() >= 0 && merged.tokensPerStep() > 0) {
+            d2 = (double) p.step() * merged.tokensPerStep();
+        }
+        boolean placed = d2 > 0 && d2 < Double.POSITIVE_INFINITY;
+        SplitTrack track = state.split(name, config.summary(), config.maxSplits());
+        if (track != null) {
+            boolean fresh;
+            if (p.step() >= 0) {
+                fresh = track.steps.add(p.step());
+            } else if (d2 >= 0 && d2 < Double.POSITIVE_INFINITY) {
+                fresh = track.tokens.add(Math.round(d2));
+            } else {
+                fresh = true;
+            }
+            if (!fresh) {
+                state.duplicates++;
+                return Outcome.of(EventResult.DUPLICATE);
+            }
+        }
+
+        List<Alert> alerts = new ArrayList<>();
+        List<FitUpdate> fits = new ArrayList<>();
+        touch(state, p.ts(), now, alerts);
+        if (!merged.equals(state.meta)) {
+            state.meta = merged;
+            alerts.addAll(rules.onBase(state.alerts, context(state, p.ts(), d2), merged, law(laws, merged)));
+        }
+        if (!Double.isFinite(p.loss())) {
+            if (track != null) {
+                track.risingPoints = 0;
+            }
+            if (!state.finished) {
+                alerts.addAll(rules.onNonFiniteLoss(state.alerts, context(state, p.ts(), d2), p.loss(), p.step()));
+            }
+            return new Outcome(EventResult.ACCEPTED, fits, alerts, null);
+        }
+        if (track == null) {
+            state.ignoredSplitPoints++;
+            return new Outcome(EventResult.ACCEPTED, fits, alerts, null);
+        }
+        if (!placed) {
+            track.unplaced++;
+            return new Outcome(EventResult.ACCEPTED, fits, alerts, null);
+        }
+
+        double loss = p.loss();
+        boolean inOrder = !(d2 <= track.prevD2);
+        if (inOrder) {
+            if (loss > track.prevLoss) {
+                if (track.risingPoints == 0) {
+                    track.riseStartLoss = track.prevLoss;
+                }
+                track.risingPoints++;
+            } else {
+                track.risingPoints = 0;
+            }
+            track.prevLoss = loss;
+            track.prevD2 = d2;
+        }
+        boolean isFitSplit = name.equals(nextFitSplit(state, name));
+        boolean spike = false;
+        if (!state.finished) {
+            double expected = Double.NaN;
+            double scale = Double.NaN;
+            if (isFitSplit && Double.isFinite(state.curveAlpha)) {
+                expected = curve(state, d2);
+                scale = robustScale(state, track);
+            }
+            spike = rules.isSpike(loss, expected, scale);
+            double rise = track.risingPoints > 0 ? loss / track.riseStartLoss - 1 : 0.0;
+            alerts.addAll(rules.onPoint(
+                    state.alerts,
+                    context(state, p.ts(), d2),
+                    loss,
+                    expected,
+                    scale,
+                    inOrder ? track.risingPoints : 0,
+                    rise));
+        }
+        boolean skip = spike && !track.lastWasSpike;
+        track.lastWasSpike = spike;
+        if (skip) {
+            return new Outcome(EventResult.ACCEPTED, fits, alerts, null);
+        }
+        AddResult added = track.summary.add(d2, loss, p.lr());
+        String fitSplit = nextFitSplit(state, name);
+        if (!Objects.equals(fitSplit, state.fitSplit)) {
+            // Switching series (train → val): the previous fit describes another curve.
+            state.fitSplit = fitSplit;
+            state.pointsSinceFit = 0;
+            state.warmE = state.warmB = state.warmAlpha = Double.NaN;
+            state.curveE = state.curveB = state.curveAlpha = Double.NaN;
+        }
+        if (name.equals(state.fitSplit) && added != AddResult.REJECTED) {
+            state.pointsSinceFit++;
+            if (!state.finished && (added == AddResult.NEW_BIN || state.pointsSinceFit >= config.refitEveryPoints())) {
+                refit(state, laws, p.ts(), false, fits, alerts);
+            }
+        }
+        return new Outcome(EventResult.ACCEPTED, fits, alerts, null);
+    }
+
+    /** An accepted event: updates the wall clock, resolves STALLED, resumes a run finished by silence. */
+    private void touch(RunState state, Instant ts, Instant now, List<Alert> alerts) {
+        state.accepted++;
+        state.lastWallClock = now;
+        if (state.finishedByStall) {
+            state.finished = false;
+            state.finishedByStall = false;
+        }
+        alerts.addAll(rules.onActivity(state.alerts, context(state, ts, Double.NaN)));
+    }
+
+    /** The split to fit after a point of {@code incoming}: val once it has (or gets) points, else train. */
+    private static String nextFitSplit(RunState state, String incoming) {
+        if (LossPoint.VAL.equals(incoming) || hasPoints(state, LossPoint.VAL)) {
+            return LossPoint.VAL;
+        }
+        if (LossPoint.TRAIN.equals(incoming) || hasPoints(state, LossPoint.TRAIN)) {
+            return LossPoint.TRAIN;
+        }
+        return state.fitSplit;
+    }
+
+    private static boolean hasPoints(RunState state, String split) {
+        SplitTrack t = state.splits.get(split);
+        return t != null && t.summary.totalPoints() > 0;
+    }
+
+    private static boolean fittable(RunState state) {
+        return state.fitSplit != null && hasPoints(state, state.fitSplit);
+    }
+
+    private void refit(
+            RunState state, LawLookup laws, Instant ts, boolean cold, List<FitUpdate> fits, List<Alert> alerts) {
+        if (!fittable(state)) {
+            return;
+        }
+        SplitTrack track = state.splits.get(state.fitSplit);
+        FitResult warm = cold || !Double.isFinite(state.warmAlpha)
+                ? null
+                : new FitResult(
+                        state.warmE,
+                        state.warmB,
+                        state.warmAlpha,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        Double.NaN,
+                        null,
+                        Double.NaN,
+                        0,
+                        0,
+                        true,
+                        Reliability.RELIABLE);
+        RunEstimate est =
+                estimator.estimate(state.runId, state.fitSplit, state.meta, track.summary, law(laws, state.meta), warm);
+        state.fitSequence++;
+        state.pointsSinceFit = 0;
+        FitUpdate update = FitUpdates.of(est, ts, state.fitSequence);
+        state.lastFit = update;
+        fits.add(update);
+        if (est.fit().converged()) {
+            state.warmE = est.fit().e();
+            state.warmB = est.fit().b();
+            state.warmAlpha = est.fit().alpha();
+        }
+        FitResult decision = AlertRules.decisionFit(est);
+        if (decision != null) {
+            state.curveE = decision.e();
+            state.curveB = decision.b();
+            state.curveAlpha = decision.alpha();
+        }
+        if (!state.finished) {
+            alerts.addAll(rules.onFit(state.alerts, context(state, ts, est.d2Tokens()), est));
+        }
+    }
+
+    private static double curve(RunState state, double d2Tokens) {
+        return state.curveE + state.curveB * Math.pow(ReuseLaw.billions(d2Tokens), -state.curveAlpha);
+    }
+
+    /** 1.4826 × median absolute deviation of the recent points' log residuals from the decision curve. */
+    private static double robustScale(RunState state, SplitTrack track) {
+        double[] losses = track.summary.recentLosses();
+        double[] d2s = track.summary.recentD2Tokens();
+        int n = Math.min(losses.length, d2s.length);
+        if (n < 3) {
+            return Double.NaN;
+        }
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = Math.log(losses[i] / curve(state, d2s[i]));
+        }
+        double med = median(r);
+        for (int i = 0; i < n; i++) {
+            r[i] = Math.abs(r[i] - med);
+        }
+        return MAD_TO_SIGMA * median(r);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+    }
+
+    private static ReuseLaw law(LawLookup laws, RunMeta meta) {
+        return laws.forSetting(settingOf(meta));
+    }
+
+    private static String settingOf(RunMeta meta) {
+        return meta.setting() != null ? meta.setting() : DEFAULT_SETTING;
+    }
+
+    private static AlertContext context(RunState state, Instant ts, double d2Fallback) {
+        double d2 = d2Fallback;
+        if (state.fitSplit != null && hasPoints(state, state.fitSplit)) {
+            d2 = state.splits.get(state.fitSplit).summary.maxD2Tokens();
+        }
+        return new AlertContext(state.runId, state.meta.setting(), ts, d2);
+    }
+
+    private static FinishedRun finishedRun(RunState state) {
+        if (!state.meta.isReuse() || !fittable(state)) {
+            return null;
+        }
+        FitPoints fp = state.splits.get(state.fitSplit).summary.fitPoints(state.meta.targetD2Tokens());
+        if (fp.size() == 0) {
+            return null;
+        }
+        CalibrationRun run =
+                new CalibrationRun(state.runId, ReuseLaw.billions(state.meta.d1Tokens()), fp.x(), fp.y(), fp.w());
+        return new FinishedRun(settingOf(state.meta), run);
+    }
+}

@@ -1,0 +1,286 @@
+package dev.satwatch.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.satwatch.estimate.RunEstimate;
+import dev.satwatch.event.Alert;
+import dev.satwatch.event.AlertType;
+import dev.satwatch.event.RunMeta;
+import dev.satwatch.fit.FitResult;
+import dev.satwatch.fit.Reliability;
+import dev.satwatch.fit.SlopeResult;
+import dev.satwatch.law.ReuseLaw;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AlertRulesTest {
+
+    private static final DetectConfig CONFIG = DetectConfig.defaults();
+    private static final AlertRules RULES = AlertRules.create(CONFIG);
+    private static final Instant T = Instant.parse("2026-11-26T10:00:00Z");
+    private static final double TARGET = 50e9;
+
+    private static AlertContext ctx(double d2) {
+        return new AlertContext("run-1", "cpt", T, d2);
+    }
+
+    private static FitResult fit(double e, double b, double alpha, double ciHalf, Reliability r) {
+        return new FitResult(
+                e, b, alpha, 0.01, 0.01, ciHalf / 2, alpha - ciHalf, alpha + ciHalf, null, 0.003, 20, 5, true, r);
+    }
+
+    /** An estimate at {@code d2} tokens whose law-E fit has the given exponent and 95 % half-width. */
+    private static RunEstimate estimate(double d2, double alpha, double ciHalf, double predicted, int bins) {
+        FitResult free = fit(1.5, 0.8, alpha, 0.5, Reliability.INTERVAL_TOO_WIDE);
+        FitResult fixed = fit(1.8, 0.8, alpha, ciHalf, Reliability.RELIABLE);
+        SlopeResult slope = new SlopeResult(alpha / 3, 0.01, alpha / 3 - 0.02, alpha / 3 + 0.02, 1.0, bins);
+        return new RunEstimate(
+                "run-1",
+                "cpt",
+                "val",
+                300e9,
+                TARGET,
+                d2,
+                2.3,
+                100L * bins,
+                bins,
+                free,
+                slope,
+                slope,
+                fixed,
+                predicted,
+                2.2,
+                2.1,
+                2.3,
+                2.2,
+                0.001,
+                0.05);
+    }
+
+    @Test
+    void shouldOpenExponentBelowPredictionAfterTwoRefitsAndResolveAfterThree() {
+        AlertState s = AlertState.create();
+        // Upper bound 0.12 + 0.01 = 0.13 < 0.30 − 0.02: below the prediction.
+        assertThat(RULES.onFit(s, ctx(20e9), estimate(20e9, 0.12, 0.01, 0.30, 10)))
+                .extracting(Alert::type)
+                .doesNotContain(AlertType.EXPONENT_BELOW_PREDICTION);
+        List<Alert> second = RULES.onFit(s, ctx(21e9), estimate(21e9, 0.12, 0.01, 0.30, 10));
+        Alert open = second.stream()
+                .filter(a -> a.type() == AlertType.EXPONENT_BELOW_PREDICTION)
+                .findFirst()
+                .orElseThrow();
+        assertThat(open.state()).isEqualTo(Alert.State.OPEN);
+        assertThat(open.sequence()).isEqualTo(1);
+        assertThat(open.values()).containsEntry("alpha_ci_high", 0.13).containsEntry("alpha_predicted", 0.30);
+        assertThat(open.message()).contains("0.120", "0.130", "0.300");
+        // Back within tolerance: resolves on the third consecutive good refit only.
+        assertThat(RULES.onFit(s, ctx(22e9), estimate(22e9, 0.29, 0.01, 0.30, 10)))
+                .extracting(Alert::type)
+                .doesNotContain(AlertType.EXPONENT_BELOW_PREDICTION);
+        assertThat(RULES.onFit(s, ctx(23e9), estimate(23e9, 0.29, 0.01, 0.30, 10)))
+                .extracting(Alert::type)
+                .doesNotContain(AlertType.EXPONENT_BELOW_PREDICTION);
+        List<Alert> third = RULES.onFit(s, ctx(24e9), estimate(24e9, 0.29, 0.01, 0.30, 10));
+        assertThat(third)
+                .filteredOn(a -> a.type() == AlertType.EXPONENT_BELOW_PREDICTION)
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.state()).isEqualTo(Alert.State.RESOLVED);
+                    assertThat(a.sequence()).isEqualTo(1);
+                });
+    }
+
+    @Test
+    void shouldNotJudgeTheExponentBeforeTheMinimumProgress() {
+        AlertState s = AlertState.create();
+        for (int i = 0; i < 5; i++) {
+            // 5e9 of 50e9 = 10 % < 20 %.
+            assertThat(RULES.onFit(s, ctx(5e9), estimate(5e9, 0.05, 0.01, 0.30, 10)))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRecommendAnEarlyStopWithTheTokensItWouldSave() {
+        AlertState s = AlertState.create();
+        // Law-E fit L = 1.8 + 0.8·x^(−0.01) at x = 20: gain per billion = 0.01·0.776/20 ≈ 3.9e-4 < 5e-4.
+        RULES.onFit(s, ctx(20e9), estimate(20e9, 0.01, 0.005, Double.NaN, 10));
+        Alert open = RULES.onFit(s, ctx(20e9), estimate(20e9, 0.01, 0.005, Double.NaN, 10)).stream()
+                .filter(a -> a.type() == AlertType.DIMINISHING_RETURNS)
+                .findFirst()
+                .orElseThrow();
+        assertThat(open.tokensSaved()).isEqualTo(30e9);
+        assertThat(open.values().get("gain_per_billion_tokens")).isLessThan(CONFIG.minGainPerBillion());
+        assertThat(open.message()).contains("3.00e+10", "40.0 %");
+    }
+
+    @Test
+    void shouldNotRecommendAStopNearTheEndOfTheBudget() {
+        AlertState s = AlertState.create();
+        for (int i = 0; i < 5; i++) {
+            assertThat(RULES.onFit(s, ctx(45e9), estimate(45e9, 0.01, 0.005, Double.NaN, 10)))
+                    .extracting(Alert::type)
+                    .doesNotContain(AlertType.DIMINISHING_RETURNS);
+        }
+    }
+
+    @Test
+    void shouldFlagAnUnreliableFitOnlyWithEnoughBins() {
+        AlertState s = AlertState.create();
+        FitResult bad = FitResult.failed(Reliability.NOT_CONVERGED, 5);
+        SlopeResult slope = new SlopeResult(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+        RunEstimate few = new RunEstimate(
+                "run-1",
+                "cpt",
+                "val",
+                300e9,
+                TARGET,
+                20e9,
+                2.3,
+                50,
+                5,
+                bad,
+                slope,
+                slope,
+                null,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN);
+        RunEstimate many = new RunEstimate(
+                "run-1",
+                "cpt",
+                "val",
+                300e9,
+                TARGET,
+                20e9,
+                2.3,
+                500,
+                12,
+                bad,
+                slope,
+                slope,
+                null,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN);
+        assertThat(RULES.onFit(s, ctx(20e9), few)).isEmpty();
+        assertThat(RULES.onFit(s, ctx(20e9), few)).isEmpty();
+        assertThat(RULES.onFit(s, ctx(20e9), many)).isEmpty();
+        assertThat(RULES.onFit(s, ctx(20e9), many)).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AlertType.FIT_UNRELIABLE);
+            assertThat(a.severity()).isEqualTo(Alert.Severity.INFO);
+            assertThat(a.message()).contains("12 bins", "not_converged");
+        });
+    }
+
+    @Test
+    void shouldOpenALossSpikeAtOnceAndResolveAfterCleanPoints() {
+        AlertState s = AlertState.create();
+        assertThat(RULES.isSpike(2.6, 2.0, 0.003)).isTrue();
+        assertThat(RULES.isSpike(2.04, 2.0, 0.001)).as("below the 5 % floor").isFalse();
+        List<Alert> open = RULES.onPoint(s, ctx(10e9), 2.6, 2.0, 0.003, 0, 0);
+        assertThat(open).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AlertType.LOSS_SPIKE);
+            assertThat(a.state()).isEqualTo(Alert.State.OPEN);
+            assertThat(a.message()).contains("2.60", "30.0 %", "2.00");
+        });
+        assertThat(RULES.onPoint(s, ctx(10e9), 2.0, 2.0, 0.003, 0, 0)).isEmpty();
+        assertThat(RULES.onPoint(s, ctx(10e9), 2.0, 2.0, 0.003, 0, 0)).isEmpty();
+        assertThat(RULES.onPoint(s, ctx(10e9), 2.0, 2.0, 0.003, 0, 0))
+                .singleElement()
+                .extracting(Alert::state)
+                .isEqualTo(Alert.State.RESOLVED);
+    }
+
+    @Test
+    void shouldOpenDivergenceOnANonFiniteLossAndOnASustainedRise() {
+        AlertState s = AlertState.create();
+        assertThat(RULES.onNonFiniteLoss(s, ctx(10e9), Double.NaN, 1200))
+                .singleElement()
+                .satisfies(a -> {
+                    assertThat(a.type()).isEqualTo(AlertType.DIVERGENCE);
+                    assertThat(a.severity()).isEqualTo(Alert.Severity.CRITICAL);
+                    assertThat(a.message()).contains("NaN", "1200");
+                });
+        assertThat(RULES.onNonFiniteLoss(s, ctx(10e9), Double.NaN, 1201))
+                .as("already open")
+                .isEmpty();
+
+        AlertState rise = AlertState.create();
+        assertThat(RULES.onPoint(rise, ctx(10e9), 2.2, Double.NaN, Double.NaN, 5, 0.10))
+                .as("5 < 6 rising points")
+                .isEmpty();
+        assertThat(RULES.onPoint(rise, ctx(10e9), 2.3, Double.NaN, Double.NaN, 6, 0.03))
+                .as("3 % < 5 % rise")
+                .isEmpty();
+        assertThat(RULES.onPoint(rise, ctx(10e9), 2.4, Double.NaN, Double.NaN, 6, 0.12))
+                .singleElement()
+                .satisfies(a -> assertThat(a.message()).contains("6 consecutive", "12.0 %"));
+    }
+
+    @Test
+    void shouldOpenStalledOnceAfterTheSilenceAndResolveOnActivity() {
+        AlertState s = AlertState.create();
+        assertThat(RULES.onSilence(s, ctx(1e9), Duration.ofMinutes(9))).isEmpty();
+        assertThat(RULES.onSilence(s, ctx(1e9), Duration.ofMinutes(10)))
+                .singleElement()
+                .satisfies(a -> assertThat(a.message()).contains("600 s"));
+        assertThat(RULES.onSilence(s, ctx(1e9), Duration.ofMinutes(20))).isEmpty();
+        assertThat(RULES.onActivity(s, ctx(1e9)))
+                .singleElement()
+                .extracting(Alert::state)
+                .isEqualTo(Alert.State.RESOLVED);
+        assertThat(RULES.onActivity(s, ctx(1e9))).isEmpty();
+        assertThat(RULES.onSilence(s, ctx(1e9), Duration.ofHours(1)))
+                .singleElement()
+                .extracting(Alert::sequence)
+                .isEqualTo(2);
+    }
+
+    @Test
+    void shouldFlagAnOvertrainedBaseByTheLawOrByTokensPerParameter() {
+        // α(D1) = 0.3 − 0.05·ln(3000) = −0.10 < 0.05.
+        ReuseLaw law = new ReuseLaw(2.0, 0.1, 0.3, 0.05, 1.8);
+        RunMeta meta = new RunMeta("cpt", "base", 3000e9, Double.NaN, 50e9, 0);
+        AlertState s = AlertState.create();
+        assertThat(RULES.onBase(s, ctx(0), meta, law)).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(AlertType.BASE_OVERTRAINED);
+            assertThat(a.message()).contains("3.00e+12", "-0.100");
+        });
+        assertThat(RULES.onBase(AlertState.create(), ctx(0), meta, null))
+                .as("no law, no params")
+                .isEmpty();
+        RunMeta dense = new RunMeta("cpt", "base", 3000e9, 1e9, 50e9, 0);
+        assertThat(RULES.onBase(AlertState.create(), ctx(0), dense, null))
+                .singleElement()
+                .satisfies(a -> assertThat(a.values()).containsEntry("tokens_per_param", 3000.0));
+        RunMeta modest = new RunMeta("cpt", "base", 100e9, 1e9, 50e9, 0);
+        assertThat(RULES.onBase(s, ctx(0), modest, new ReuseLaw(2.0, 0.1, 0.45, 0.03, 1.8)))
+                .singleElement()
+                .extracting(Alert::state)
+                .isEqualTo(Alert.State.RESOLVED);
+    }
+
+    @Test
+    void shouldResolveEveryOpenAlertWhenTheRunFinishes() {
+        AlertState s = AlertState.create();
+        s.open(AlertType.STALLED);
+        s.open(AlertType.LOSS_SPIKE);
+        assertThat(RULES.onFinished(s, ctx(1e9), "completed"))
+                .extracting(Alert::type, Alert::state)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(AlertType.LOSS_SPIKE, Alert.State.RESOLVED),
+                        org.assertj.core.groups.Tuple.tuple(AlertType.STALLED, Alert.State.RESOLVED));
+        assertThat(s.openAlerts()).isEmpty();
+    }
+}

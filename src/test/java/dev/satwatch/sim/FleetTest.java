@@ -1,0 +1,100 @@
+package dev.satwatch.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.RunFinished;
+import dev.satwatch.event.RunStarted;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class FleetTest {
+
+    private static final FleetSpec SPEC = FleetSpec.defaults(60);
+
+    @Test
+    void shouldDrawTheSameFleetForTheSameSeedAndAnotherForAnotherSeed() {
+        List<SimRun> a = Fleet.generate(SPEC, 1);
+        List<SimRun> b = Fleet.generate(SPEC, 1);
+        List<SimRun> c = Fleet.generate(SPEC, 2);
+        assertThat(a).isEqualTo(b);
+        assertThat(a).isNotEqualTo(c);
+    }
+
+    @Test
+    void shouldSplitScenariosByTheMix() {
+        Map<Scenario, Long> counts = Fleet.generate(SPEC, 1).stream()
+                .collect(Collectors.groupingBy(SimRun::scenario, Collectors.counting()));
+        // 60 runs × (0.5, 0.2, 0.1, 0.1, 0.1).
+        assertThat(counts)
+                .containsEntry(Scenario.HEALTHY, 30L)
+                .containsEntry(Scenario.SATURATING, 12L)
+                .containsEntry(Scenario.DIVERGING, 6L)
+                .containsEntry(Scenario.SPIKING, 6L)
+                .containsEntry(Scenario.STALLING, 6L);
+    }
+
+    @Test
+    void shouldCarryGroundTruthThatMatchesTheEvents() {
+        for (SimRun r : Fleet.generate(SPEC, 3)) {
+            assertThat(r.events().get(0).event()).isInstanceOf(RunStarted.class);
+            List<LossPoint> points = r.events().stream()
+                    .map(TimedEvent::event)
+                    .filter(LossPoint.class::isInstance)
+                    .map(LossPoint.class::cast)
+                    .toList();
+            boolean finished = r.events().get(r.events().size() - 1).event() instanceof RunFinished;
+            boolean anyNaN = points.stream().anyMatch(p -> Double.isNaN(p.loss()));
+            assertThat(r.predictedAlpha()).isEqualTo(r.law().alphaAt(r.meta().d1Tokens() / 1e9));
+            switch (r.scenario()) {
+                case HEALTHY -> {
+                    assertThat(r.trueAlpha()).isEqualTo(r.predictedAlpha());
+                    assertThat(r.anomalyFraction()).isNaN();
+                    assertThat(points.size()).isBetween(380, 420);
+                    assertThat(finished).isTrue();
+                }
+                case SATURATING ->
+                    assertThat(r.trueAlpha() / r.predictedAlpha()).isBetween(0.3, 0.6);
+                case DIVERGING -> {
+                    assertThat(anyNaN).isTrue();
+                    assertThat(((RunFinished) r.events()
+                                            .get(r.events().size() - 1)
+                                            .event())
+                                    .status())
+                            .isEqualTo("failed");
+                }
+                case STALLING -> {
+                    assertThat(finished).isFalse();
+                    assertThat(points.get(points.size() - 1).d2Tokens()
+                                    / r.meta().targetD2Tokens())
+                            .isEqualTo(r.anomalyFraction())
+                            .isBetween(0.29, 0.81);
+                }
+                case SPIKING -> assertThat(r.anomalyFraction()).isBetween(0.24, 0.91);
+                default -> throw new AssertionError(r.scenario());
+            }
+            if (r.scenario() != Scenario.DIVERGING) {
+                assertThat(anyNaN).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void shouldInterleaveEveryEventInWallTimeOrder() {
+        List<SimRun> runs = Fleet.generate(SPEC, 4);
+        List<TimedEvent> all = Fleet.interleave(runs);
+        assertThat(all).hasSize(runs.stream().mapToInt(r -> r.events().size()).sum());
+        for (int i = 1; i < all.size(); i++) {
+            assertThat(all.get(i).wallTime()).isAfterOrEqualTo(all.get(i - 1).wallTime());
+        }
+        // Each run's own order survives the merge.
+        Map<String, SimRun> byId = runs.stream().collect(Collectors.toMap(SimRun::runId, Function.identity()));
+        Map<String, List<TimedEvent>> regrouped =
+                all.stream().collect(Collectors.groupingBy(e -> e.event().runId()));
+        regrouped.forEach(
+                (id, events) -> assertThat(events).isEqualTo(byId.get(id).events()));
+    }
+}
