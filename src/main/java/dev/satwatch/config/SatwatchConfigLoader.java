@@ -132,6 +132,16 @@ public final class SatwatchConfigLoader {
     }
 
     /**
+     * Parses a duration the way configuration values are parsed: {@code 90s}, {@code 500ms}, {@code 10m},
+     * {@code 2h}, {@code 1d} or ISO-8601 ({@code PT90S}).
+     *
+     * @throws ConfigException naming {@code what} when the text is not a non-negative duration
+     */
+    public static java.time.Duration parseDuration(String what, String text) {
+        return ConfigValues.duration(new ConfigValue(what, text, "flag"));
+    }
+
+    /**
      * Loads the configuration.
      *
      * @throws ConfigException when the file cannot be read, a key is unknown or a value is bad

@@ -1,0 +1,158 @@
+package dev.satwatch.cli;
+
+import dev.satwatch.serde.EventCodec;
+import dev.satwatch.sim.Fleet;
+import dev.satwatch.sim.FleetSpec;
+import dev.satwatch.sim.SimRun;
+import dev.satwatch.sim.TimedEvent;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code satwatch simulate}: a synthetic fleet drawn from reuse laws (several settings and D1 values, warmup, WSD
+ * decay, noise; healthy, saturating, diverging, spiking and stalling runs) published to the events topic, or
+ * written to a JSONL file with {@code --output}.
+ */
+@Command(
+        name = "simulate",
+        mixinStandardHelpOptions = true,
+        description = "Publish a simulated training fleet to satwatch.events (or write it to a JSONL file).",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every event was published", "2:bad flags", "69:Kafka unreachable", "74:cannot write"})
+public final class SimulateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--runs", defaultValue = "50", description = "Runs in the fleet (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--points",
+            defaultValue = "400",
+            description = "Logged points per run (default: ${DEFAULT-VALUE}).")
+    int points;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "200",
+            paramLabel = "EVENTS_PER_S",
+            description = "Events per second (default: ${DEFAULT-VALUE}; 0 with --duration follows the timeline).")
+    double rate;
+
+    @Option(
+            names = "--duration",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "Instead of a fixed rate, compress the fleet's timeline into this (e.g. 5m).")
+    Duration duration;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    /** Where the events go: Kafka or a file. */
+    static final class Target {
+        @ArgGroup(exclusive = false)
+        KafkaTarget kafka;
+
+        @Option(names = "--output", paramLabel = "FILE", description = "Write the events as JSONL instead.")
+        Path output;
+    }
+
+    /** Kafka flags, grouped so that they are exclusive with --output. */
+    static final class KafkaTarget {
+        @picocli.CommandLine.Mixin
+        KafkaOptions options;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        if (runs < 1 || points < 10) {
+            err.println("satwatch simulate: --runs must be ≥ 1 and --points ≥ 10");
+            return ExitCodes.USAGE;
+        }
+        FleetSpec base = FleetSpec.defaults(runs);
+        FleetSpec fleetSpec = new FleetSpec(
+                base.runs(),
+                base.settings(),
+                base.mix(),
+                points,
+                base.noise(),
+                base.start(),
+                base.startSpread(),
+                base.evalInterval());
+        List<SimRun> fleet = Fleet.generate(fleetSpec, seed);
+        List<TimedEvent> events = Fleet.interleave(fleet);
+        err.printf(Locale.ROOT, "simulated %d runs, %d events (seed %d)%n", fleet.size(), events.size(), seed);
+        try {
+            if (target.output != null) {
+                return writeFile(events, err);
+            }
+            return publish(events, err);
+        } catch (CliException e) {
+            err.println("satwatch simulate: " + e.getMessage());
+            return e.exitCode();
+        }
+    }
+
+    private int writeFile(List<TimedEvent> events, PrintWriter err) {
+        try (BufferedWriter out = Files.newBufferedWriter(target.output, StandardCharsets.UTF_8)) {
+            for (TimedEvent e : events) {
+                out.write(EventCodec.toJsonString(e.event()));
+                out.newLine();
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.IO_ERROR, target.output + ": " + e.getMessage());
+        }
+        err.println("wrote " + events.size() + " events to " + target.output);
+        return ExitCodes.OK;
+    }
+
+    private int publish(List<TimedEvent> events, PrintWriter err) {
+        KafkaOptions kafka = target.kafka.options;
+        double effectiveRate = duration != null ? 0 : rate;
+        Duration span = duration != null ? duration : Duration.ZERO;
+        try (ShutdownSignal shutdown = new ShutdownSignal();
+                EventPublisher publisher = new EventPublisher(kafka.clientProperties(), kafka.topic)) {
+            SimulationFeed feed = new SimulationFeed(events, span, effectiveRate, publisher);
+            Thread thread = new Thread(feed, "satwatch-simulator");
+            thread.start();
+            while (thread.isAlive()) {
+                if (shutdown.await(Duration.ofSeconds(5))) {
+                    feed.stop();
+                }
+                err.printf(Locale.ROOT, "published %d/%d events%n", feed.published(), feed.total());
+            }
+            thread.join();
+            if (feed.failure() != null) {
+                throw feed.failure();
+            }
+            publisher.flush();
+            err.printf(
+                    Locale.ROOT, "done: %d events published (%d acknowledged)%n", publisher.sent(), publisher.acked());
+            return ExitCodes.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.OK;
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new CliException(ExitCodes.UNAVAILABLE, "Kafka client error: " + e.getMessage());
+        }
+    }
+}
