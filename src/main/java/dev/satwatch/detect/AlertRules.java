@@ -28,7 +28,8 @@ import java.util.Objects;
  *       on each refit with hysteresis ({@code openAfter}/{@code resolveAfter} consecutive refits). The "decision
  *       fit" is the fit with the law's E fixed when it is reliable (much tighter than the free fit on a short
  *       curve, where E and α trade off), else the free fit when reliable, else none. Exponent: upper 95 % bound of
- *       the decision fit's α below {@code alpha_predicted − exponentTolerance}. Returns: the decision fit's
+ *       α below {@code alpha_predicted − exponentTolerance}, from the law-E fit (else the free fit) as soon as it has
+ *       a finite interval ({@link #exponentFit}). Returns: the decision fit's
  *       {@code −∂L/∂D2 = α·(L̂ − E)/D2} per billion tokens below {@code minGainPerBillion}, or its projected gain
  *       {@code L̂(D2) − L̂(target)} below {@code minRemainingGain}; it carries {@code tokensSaved = target − D2}.
  *       Both judge only after {@code minProgressFraction} of the budget (without a budget: once the fit set has
@@ -41,7 +42,7 @@ import java.util.Objects;
  *       points.
  *   <li><b>DIVERGENCE</b> ({@link #onNonFiniteLoss}, {@link #onPoint}): a non-finite loss opens it at once
  *       (CRITICAL); so do {@code divergenceRisePoints} consecutive in-order rises totalling more than
- *       {@code divergenceRiseRel}. Resolves after {@code resolveAfter} finite, non-rising points.
+ *       {@code divergenceRiseRel} (and, when the noise scale is known, more than {@code spikeMadK} scales in log). Resolves after {@code resolveAfter} finite, non-rising points.
  *   <li><b>STALLED</b> ({@link #onSilence}, {@link #onActivity}): wall-clock silence of at least
  *       {@code stalledAfter} opens it; the next event resolves it.
  *   <li>{@link #onFinished}: a finished run resolves every open alert (the run can no longer act on them).
@@ -134,7 +135,6 @@ public final class AlertRules {
                 ? progress >= config.minProgressFraction()
                 : estimate.binsUsed() >= config.unreliableMinBins();
         FitResult decision = decisionFit(estimate);
-        String source = decision == null ? "none" : decision == estimate.fixedE() ? "law E" : "free";
 
         if (estimate.binsUsed() >= config.unreliableMinBins()) {
             Map<String, Double> values = new LinkedHashMap<>();
@@ -163,17 +163,19 @@ public final class AlertRules {
                             num(decision == null ? Double.NaN : decision.alpha()));
             out.addAll(emit(state, t, ctx, AlertType.FIT_UNRELIABLE, Alert.Severity.INFO, values, Double.NaN, msg));
         }
-        if (!judged || decision == null) {
+        if (!judged) {
             return out;
         }
+        FitResult exponent = exponentFit(estimate);
+        String exponentSource = exponent == null ? "none" : exponent == estimate.fixedE() ? "law E" : "free";
 
         double predicted = estimate.alphaPredicted();
-        if (Double.isFinite(predicted)) {
-            double high = decision.alphaCiHigh();
+        if (Double.isFinite(predicted) && exponent != null) {
+            double high = exponent.alphaCiHigh();
             boolean below = high < predicted - config.exponentTolerance();
             Map<String, Double> values = new LinkedHashMap<>();
-            values.put("alpha", decision.alpha());
-            values.put("alpha_ci_low", decision.alphaCiLow());
+            values.put("alpha", exponent.alpha());
+            values.put("alpha_ci_low", exponent.alphaCiLow());
             values.put("alpha_ci_high", high);
             values.put("alpha_predicted", predicted);
             values.put("tolerance", config.exponentTolerance());
@@ -185,15 +187,15 @@ public final class AlertRules {
                             Locale.ROOT,
                             "Measured D2 exponent %s (95%% interval up to %s, %s fit) is below the law's prediction"
                                     + " %s by more than %s: this run gains less per token than its setting predicts.",
-                            num(decision.alpha()),
+                            num(exponent.alpha()),
                             num(high),
-                            source,
+                            exponentSource,
                             num(predicted),
                             num(config.exponentTolerance()))
                     : String.format(
                             Locale.ROOT,
                             "Measured D2 exponent %s (95%% interval up to %s) is back within %s of the prediction %s.",
-                            num(decision.alpha()),
+                            num(exponent.alpha()),
                             num(high),
                             num(config.exponentTolerance()),
                             num(predicted));
@@ -208,6 +210,9 @@ public final class AlertRules {
                     msg));
         }
 
+        if (decision == null) {
+            return out;
+        }
         double nowB = ReuseLaw.billions(now);
         double gain = nowB > 0 ? decision.alpha() * (decision.predict(nowB) - decision.e()) / nowB : Double.NaN;
         double remaining = hasTarget
@@ -297,7 +302,10 @@ public final class AlertRules {
                             config.resolveAfter());
             out.addAll(emit(state, t, ctx, AlertType.LOSS_SPIKE, Alert.Severity.WARNING, values, Double.NaN, msg));
         }
-        boolean rising = risingPoints >= config.divergenceRisePoints() && riseRel > config.divergenceRiseRel();
+        // With a known noise scale the rise must also exceed the spike band, so noisy curves need a larger rise.
+        boolean rising = risingPoints >= config.divergenceRisePoints()
+                && riseRel > config.divergenceRiseRel()
+                && !(Math.log1p(riseRel) <= config.spikeMadK() * robustScale);
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("loss", loss);
         values.put("rising_points", (double) risingPoints);
@@ -407,6 +415,21 @@ public final class AlertRules {
         }
         return Math.log(loss / expected) > config.spikeMadK() * robustScale
                 && loss / expected - 1 > config.spikeMinRel();
+    }
+
+    /**
+     * The fit the exponent rule tests: the law-E fit when it converged with a finite interval, else the free fit
+     * likewise, else null. Unlike {@link #decisionFit} it need not be "reliable": a saturating run's exponent is
+     * small, so its interval is often wider than the exponent itself, yet its upper end can still lie clearly below
+     * the prediction, which is all this rule asks.
+     */
+    public static FitResult exponentFit(RunEstimate estimate) {
+        for (FitResult f : new FitResult[] {estimate.fixedE(), estimate.fit()}) {
+            if (f != null && f.converged() && Double.isFinite(f.alphaCiHigh())) {
+                return f;
+            }
+        }
+        return null;
     }
 
     /** The fit decisions rest on: law-E fit when reliable, else the free fit when reliable, else null. */

@@ -64,6 +64,12 @@ public final class RunTracker {
     /** Scale factor turning a median absolute deviation into a normal standard deviation. */
     private static final double MAD_TO_SIGMA = 1.4826;
 
+    /** Scale factor turning a mean absolute deviation into a normal standard deviation: sqrt(π/2). */
+    private static final double MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
+
+    /** Weight of the newest point in the running mean |residual|: a memory of about 30 points. */
+    private static final double EWMA_WEIGHT = 1.0 / 30;
+
     private final TrackerConfig config;
     private final AlertRules rules;
     private final RunEstimator estimator;
@@ -250,6 +256,12 @@ public final class RunTracker {
                 scale = robustScale(state, track);
             }
             spike = rules.isSpike(loss, expected, scale);
+            if (!spike && Double.isFinite(expected)) {
+                double r = Math.abs(Math.log(loss / expected));
+                track.absResidualEwma = Double.isNaN(track.absResidualEwma)
+                        ? r
+                        : track.absResidualEwma + EWMA_WEIGHT * (r - track.absResidualEwma);
+            }
             double rise = track.risingPoints > 0 ? loss / track.riseStartLoss - 1 : 0.0;
             alerts.addAll(rules.onPoint(
                     state.alerts,
@@ -364,8 +376,23 @@ public final class RunTracker {
         return state.curveE + state.curveB * Math.pow(ReuseLaw.billions(d2Tokens), -state.curveAlpha);
     }
 
-    /** 1.4826 × median absolute deviation of the recent points' log residuals from the decision curve. */
+    /**
+     * The noise scale of the fitted split's log residuals from the decision curve: the larger of 1.4826 × the median
+     * absolute deviation of the recent points (robust to a spike among them) and sqrt(π/2) × the running mean
+     * |residual| of past non-spike points (about 30 points of memory). The running mean keeps the scale from
+     * collapsing when a handful of recent points happen to lie close together, which at 2 % noise made the
+     * 8-point MAD alone flag healthy points as spikes.
+     */
     private static double robustScale(RunState state, SplitTrack track) {
+        double mad = recentMadScale(state, track);
+        double running = MEAN_ABS_TO_SIGMA * track.absResidualEwma;
+        if (Double.isNaN(mad)) {
+            return running;
+        }
+        return Double.isNaN(running) ? mad : Math.max(mad, running);
+    }
+
+    private static double recentMadScale(RunState state, SplitTrack track) {
         double[] losses = track.summary.recentLosses();
         double[] d2s = track.summary.recentD2Tokens();
         int n = Math.min(losses.length, d2s.length);

@@ -19,6 +19,8 @@ final class SplitTrack {
     double prevLoss = Double.NaN;
     double prevD2 = Double.NaN;
     boolean lastWasSpike;
+    /** Exponentially weighted mean of |log residual| of non-spike points against the decision curve; NaN before. */
+    double absResidualEwma = Double.NaN;
 
     private SplitTrack(CurveSummary summary, StepSet steps, StepSet tokens) {
         this.summary = summary;
@@ -35,7 +37,7 @@ final class SplitTrack {
         steps.writeTo(w);
         tokens.writeTo(w);
         w.putVarLong(unplaced).putVarLong(risingPoints);
-        w.putDouble(riseStartLoss).putDouble(prevLoss).putDouble(prevD2);
+        w.putDouble(riseStartLoss).putDouble(prevLoss).putDouble(prevD2).putDouble(absResidualEwma);
         w.put((byte) (lastWasSpike ? 1 : 0));
     }
 
@@ -47,6 +49,7 @@ final class SplitTrack {
         t.riseStartLoss = r.getDouble();
         t.prevLoss = r.getDouble();
         t.prevD2 = r.getDouble();
+        t.absResidualEwma = r.getDouble();
         t.lastWasSpike = r.getBoolean();
         return t;
     }

@@ -93,6 +93,23 @@ class AlertRulesTest {
     }
 
     @Test
+    void shouldJudgeASmallExponentWhoseIntervalIsWiderThanItself() {
+        // Law-E fit α = 0.05 ± 0.06 is "interval too wide" yet its upper end 0.11 is far below 0.30 − 0.02.
+        FitResult fixed = fit(1.8, 0.8, 0.05, 0.06, Reliability.INTERVAL_TOO_WIDE);
+        FitResult free = fit(1.5, 0.8, 0.05, 0.5, Reliability.INTERVAL_TOO_WIDE);
+        SlopeResult slope = new SlopeResult(0.02, 0.01, 0.0, 0.04, 1.0, 10);
+        RunEstimate est = new RunEstimate(
+                "run-1", "cpt", "val", 300e9, TARGET, 20e9, 2.3, 1000, 10, free, slope, slope, fixed, 0.30, 2.2, 2.1,
+                2.3, 2.2, 0.001, 0.05);
+        AlertState s = AlertState.create();
+        RULES.onFit(s, ctx(20e9), est);
+        assertThat(RULES.onFit(s, ctx(20e9), est))
+                .extracting(Alert::type)
+                .contains(AlertType.EXPONENT_BELOW_PREDICTION, AlertType.FIT_UNRELIABLE)
+                .doesNotContain(AlertType.DIMINISHING_RETURNS);
+    }
+
+    @Test
     void shouldNotJudgeTheExponentBeforeTheMinimumProgress() {
         AlertState s = AlertState.create();
         for (int i = 0; i < 5; i++) {
