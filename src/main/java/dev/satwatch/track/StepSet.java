@@ -9,8 +9,10 @@ import java.util.Arrays;
  * <p>Stored as disjoint, sorted arithmetic runs {@code start, start + stride, …} ({@code count} members each): a
  * run logged every k steps, in order, is one run however long it is. Out-of-order values open new runs that merge
  * back when the gaps fill. At most {@link #MAX_RUNS} runs are kept; beyond that the lowest run is folded into a
- * <em>watermark</em> and every value at or below the watermark counts as seen. That is the documented fallback: a
- * very late point below the watermark is reported as a duplicate instead of growing the state. Two single values
+ * <em>watermark</em> below which nothing is remembered. That is the documented fallback: a very late value at or
+ * below the watermark is <em>accepted</em> (not tracked) rather than reported as a duplicate, because it is far
+ * more likely a real late point than a retry (producer retries repeat recent steps, which are tracked exactly),
+ * and dropping real data is worse than counting a rare very late retry twice in its bin. Two single values
  * join into a run only when their distance is the finest spacing seen (the GCD of all differences), so shuffled
  * arrivals of a regularly logged run merge back into one run. Serialized size is at most
  * {@code 30 + MAX_RUNS × 30} bytes.
@@ -33,10 +35,10 @@ final class StepSet {
     private long[] count = new long[4];
     private int size;
 
-    /** Whether {@code v} was added (or lies at or below the watermark). */
+    /** Whether {@code v} was added and is still tracked (values at or below the watermark are not). */
     boolean contains(long v) {
         if (v <= watermark) {
-            return true;
+            return false;
         }
         int i = floorRun(v);
         return i >= 0 && member(i, v);
@@ -45,9 +47,13 @@ final class StepSet {
     /**
      * Adds {@code v}.
      *
-     * @return false when it was already present
+     * @return false when it was already present; true for a new value, and for any value at or below the
+     *     watermark (accepted without being tracked)
      */
     boolean add(long v) {
+        if (v <= watermark) {
+            return true;
+        }
         if (contains(v)) {
             return false;
         }
