@@ -1,8 +1,11 @@
 package dev.satwatch;
 
+import dev.satwatch.cli.DemoCommand;
 import dev.satwatch.cli.FitCommand;
 import dev.satwatch.cli.LawCommand;
 import dev.satwatch.cli.ReplayCommand;
+import dev.satwatch.cli.RunCommand;
+import dev.satwatch.cli.SimulateCommand;
 import dev.satwatch.cli.TailCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,6 +17,9 @@ import picocli.CommandLine.Command;
         version = "satwatch 0.1.0",
         description = "Watches reused-model training runs and tells when more tokens stop paying off.",
         subcommands = {
+            DemoCommand.class,
+            RunCommand.class,
+            SimulateCommand.class,
             FitCommand.class,
             LawCommand.class,
             ReplayCommand.class,

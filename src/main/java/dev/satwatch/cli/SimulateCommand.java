@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,23 +62,11 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Instead of a fixed rate, compress the fleet's timeline into this (e.g. 5m).")
     Duration duration;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Target target;
+    @Option(names = "--output", paramLabel = "FILE", description = "Write the events as JSONL instead of to Kafka.")
+    Path output;
 
-    /** Where the events go: Kafka or a file. */
-    static final class Target {
-        @ArgGroup(exclusive = false)
-        KafkaTarget kafka;
-
-        @Option(names = "--output", paramLabel = "FILE", description = "Write the events as JSONL instead.")
-        Path output;
-    }
-
-    /** Kafka flags, grouped so that they are exclusive with --output. */
-    static final class KafkaTarget {
-        @picocli.CommandLine.Mixin
-        KafkaOptions options;
-    }
+    @picocli.CommandLine.Mixin
+    KafkaOptions kafka;
 
     @Override
     public Integer call() {
@@ -102,7 +89,7 @@ public final class SimulateCommand implements Callable<Integer> {
         List<TimedEvent> events = Fleet.interleave(fleet);
         err.printf(Locale.ROOT, "simulated %d runs, %d events (seed %d)%n", fleet.size(), events.size(), seed);
         try {
-            if (target.output != null) {
+            if (output != null) {
                 return writeFile(events, err);
             }
             return publish(events, err);
@@ -113,20 +100,19 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private int writeFile(List<TimedEvent> events, PrintWriter err) {
-        try (BufferedWriter out = Files.newBufferedWriter(target.output, StandardCharsets.UTF_8)) {
+        try (BufferedWriter out = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
             for (TimedEvent e : events) {
                 out.write(EventCodec.toJsonString(e.event()));
                 out.newLine();
             }
         } catch (IOException e) {
-            throw new CliException(ExitCodes.IO_ERROR, target.output + ": " + e.getMessage());
+            throw new CliException(ExitCodes.IO_ERROR, output + ": " + e.getMessage());
         }
-        err.println("wrote " + events.size() + " events to " + target.output);
+        err.println("wrote " + events.size() + " events to " + output);
         return ExitCodes.OK;
     }
 
     private int publish(List<TimedEvent> events, PrintWriter err) {
-        KafkaOptions kafka = target.kafka.options;
         double effectiveRate = duration != null ? 0 : rate;
         Duration span = duration != null ? duration : Duration.ZERO;
         try (ShutdownSignal shutdown = new ShutdownSignal();

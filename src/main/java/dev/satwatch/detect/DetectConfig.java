@@ -91,7 +91,9 @@ public record DetectConfig(
                 0.05,
                 Duration.ofMinutes(10),
                 Duration.ofHours(1),
-                8,
+                // Three quarters of a decade of D2 at 16 bins per decade: a fit over less is legitimately uncertain
+                // (early in a run), and with a known target the whole fit window is one decade (16 bins).
+                12,
                 2,
                 3);
     }

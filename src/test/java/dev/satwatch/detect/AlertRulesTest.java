@@ -99,7 +99,7 @@ class AlertRulesTest {
         FitResult free = fit(1.5, 0.8, 0.05, 0.5, Reliability.INTERVAL_TOO_WIDE);
         SlopeResult slope = new SlopeResult(0.02, 0.01, 0.0, 0.04, 1.0, 10);
         RunEstimate est = new RunEstimate(
-                "run-1", "cpt", "val", 300e9, TARGET, 20e9, 2.3, 1000, 10, free, slope, slope, fixed, 0.30, 2.2, 2.1,
+                "run-1", "cpt", "val", 300e9, TARGET, 20e9, 2.3, 1000, 12, free, slope, slope, fixed, 0.30, 2.2, 2.1,
                 2.3, 2.2, 0.001, 0.05);
         AlertState s = AlertState.create();
         RULES.onFit(s, ctx(20e9), est);

@@ -1,0 +1,362 @@
+package dev.satwatch.cli;
+
+import dev.satwatch.config.SatwatchConfig;
+import dev.satwatch.config.SatwatchConfigLoader;
+import dev.satwatch.embedded.EmbeddedKafka;
+import dev.satwatch.event.AlertType;
+import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.LossPoint;
+import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.fit.FitPoints;
+import dev.satwatch.fit.SummaryConfig;
+import dev.satwatch.io.CurveReader;
+import dev.satwatch.io.InputFormat;
+import dev.satwatch.io.InputFormatException;
+import dev.satwatch.io.ReadResult;
+import dev.satwatch.law.CalibrationRun;
+import dev.satwatch.law.LawCalibrator;
+import dev.satwatch.law.LawFit;
+import dev.satwatch.law.ReuseLaw;
+import dev.satwatch.serde.LawJson;
+import dev.satwatch.sim.Fleet;
+import dev.satwatch.sim.FleetSpec;
+import dev.satwatch.sim.Scenario;
+import dev.satwatch.sim.SimRun;
+import dev.satwatch.sim.TimedEvent;
+import dev.satwatch.stream.SatwatchApp;
+import dev.satwatch.stream.StreamCounters;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code satwatch demo}: the main job on an embedded default. Starts an in-process Kafka broker, the streaming app
+ * and the simulator (or replays {@code --input}), prints alerts and laws as they happen and a fleet table every few
+ * seconds, and stops cleanly after {@code --duration} or on Ctrl-C with a summary.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run satwatch end to end on this machine: embedded Kafka broker, the streaming app, a simulated fleet.",
+            "Alerts and calibrated laws print as they happen; a fleet table every 10 s; a summary at the end."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:finished", "2:bad flags", "65:bad --input", "66:--input missing", "70:the app failed"})
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final Duration TABLE_EVERY = Duration.ofSeconds(10);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(
+            names = "--duration",
+            defaultValue = "90s",
+            converter = DurationConverter.class,
+            description = "How long to run (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--runs", defaultValue = "12", description = "Simulated runs (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--input", paramLabel = "FILE", description = "Replay this curve file instead of simulating.")
+    Path input;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Also write fits.jsonl and alerts.jsonl, read back from the output topics.")
+    Path outDir;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (runs < 1 || duration.isNegative() || duration.isZero()) {
+            err.println("satwatch demo: --runs must be ≥ 1 and --duration positive");
+            return ExitCodes.USAGE;
+        }
+        List<TimedEvent> events;
+        Map<String, String> truth = new LinkedHashMap<>();
+        try {
+            events = input != null ? fromFile() : simulate(truth);
+        } catch (CliException e) {
+            err.println("satwatch demo: " + e.getMessage());
+            return e.exitCode();
+        }
+        Path stateDir = Files.createTempDirectory("satwatch-demo-state-");
+        try (ShutdownSignal shutdown = new ShutdownSignal();
+                EmbeddedKafka kafka = EmbeddedKafka.builder().partitions(4).build()) {
+            out.println("satwatch demo: starting an in-process Kafka broker (KRaft)...");
+            out.flush();
+            kafka.start();
+            out.println("Kafka broker at " + kafka.bootstrapServers());
+            SatwatchConfig config = SatwatchConfigLoader.create()
+                    .withOverrides(demoSettings(
+                            kafka.bootstrapServers(), stateDir, input == null ? historyLaws(stateDir, out) : null))
+                    .load();
+            StreamCounters counters = new StreamCounters();
+            try (SatwatchApp app = SatwatchApp.start(config, counters);
+                    OutputWatcher watcher = new OutputWatcher(kafkaMap(kafka), out, outDir);
+                    EventPublisher publisher = new EventPublisher(kafkaMap(kafka), "satwatch.events")) {
+                if (!app.awaitRunning(Duration.ofSeconds(60))) {
+                    err.println("satwatch demo: the streaming app did not start (state " + app.state() + ")");
+                    return 70;
+                }
+                out.printf(
+                        Locale.ROOT,
+                        "satwatch app running (%s); feeding %d events over ~%ds%s%n",
+                        config.processingGuarantee(),
+                        events.size(),
+                        feedSpan().toSeconds(),
+                        input != null ? " from " + input : " from " + runs + " simulated runs");
+                Thread watcherThread = new Thread(watcher, "satwatch-demo-watcher");
+                watcherThread.start();
+                SimulationFeed feed = new SimulationFeed(events, feedSpan(), 0, publisher);
+                Thread feedThread = new Thread(feed, "satwatch-demo-feed");
+                feedThread.start();
+
+                Instant end = Instant.now().plus(duration);
+                Instant nextTable = Instant.now().plus(TABLE_EVERY);
+                boolean interrupted = false;
+                while (Instant.now().isBefore(end)) {
+                    Duration wait = Duration.between(Instant.now(), min(end, nextTable));
+                    if (shutdown.await(wait.isNegative() ? Duration.ZERO : wait)) {
+                        interrupted = true;
+                        break;
+                    }
+                    if (!Instant.now().isBefore(nextTable)) {
+                        printTable(out, watcher, counters, truth, feed);
+                        nextTable = nextTable.plus(TABLE_EVERY);
+                    }
+                }
+                feed.stop();
+                feedThread.join();
+                watcher.stop();
+                watcherThread.join();
+                out.println(interrupted ? "\nstopping (Ctrl-C)..." : "\ndone (" + duration.toSeconds() + " s).");
+                printTable(out, watcher, counters, truth, feed);
+                printSummary(out, watcher, counters, feed);
+                if (outDir != null) {
+                    out.println("wrote " + outDir.resolve("fits.jsonl") + " and " + outDir.resolve("alerts.jsonl"));
+                }
+            }
+            return ExitCodes.OK;
+        } finally {
+            deleteRecursively(stateDir);
+        }
+    }
+
+    /** The app's settings for the demo: the embedded broker, a temporary state dir, and demo-speed timing. */
+    static Map<String, String> demoSettings(String bootstrap, Path stateDir, Path lawsFile) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("kafka.bootstrap.servers", bootstrap);
+        s.put("streams.state.dir", stateDir.toString());
+        s.put("topics.partitions", "4");
+        s.put("laws.file", lawsFile == null ? "" : lawsFile.toString());
+        // A demo minute stands for hours of training: stalls and finish-by-silence must show within it.
+        s.put("streams.punctuation.interval", "2s");
+        s.put("detect.stalled.after", "10s");
+        s.put("detect.finish.after.stalled", "30s");
+        return s;
+    }
+
+    private static Map<String, Object> kafkaMap(EmbeddedKafka kafka) {
+        return new LinkedHashMap<>(kafka.clientProperties());
+    }
+
+    /** The feed ends at 75 % of the demo, leaving time for the final fits, calibration and stalls to show. */
+    private Duration feedSpan() {
+        return Duration.ofMillis((long) (duration.toMillis() * 0.75));
+    }
+
+    private List<TimedEvent> simulate(Map<String, String> truth) {
+        List<SimRun> fleet = Fleet.generate(demoFleet(runs, d -> d.mix()), seed);
+        fleet.forEach(r -> truth.put(r.runId(), r.scenario().name().toLowerCase(Locale.ROOT)));
+        return Fleet.interleave(fleet);
+    }
+
+    /**
+     * The demo's fleet shape: two settings, and starts spread over more than a run's length, so that early runs
+     * finish while later ones still train and the law recalibrated from finished runs reaches the live ones.
+     */
+    private static FleetSpec demoFleet(int runs, java.util.function.Function<FleetSpec, Map<Scenario, Double>> mix) {
+        FleetSpec d = FleetSpec.defaults(runs);
+        return new FleetSpec(
+                runs, 2, mix.apply(d), d.pointsPerRun(), d.noise(), d.start(), Duration.ofHours(5), d.evalInterval());
+    }
+
+    /**
+     * Laws for the demo's settings calibrated from a history of earlier finished runs, as {@code satwatch law fit}
+     * would from a team's past runs: the same seed draws the same true law per setting, and twelve healthy runs per
+     * setting are fitted offline through the same summary and calibrator as the app. Returns the law file.
+     */
+    private Path historyLaws(Path dir, PrintWriter out) throws IOException {
+        List<SimRun> history = Fleet.generate(demoFleet(24, d -> Map.of(Scenario.HEALTHY, 1.0)), seed);
+        Map<String, List<CalibrationRun>> bySetting = new LinkedHashMap<>();
+        for (SimRun run : history) {
+            CurveSummary summary = CurveSummary.create(SummaryConfig.defaults());
+            for (TimedEvent e : run.events()) {
+                if (e.event() instanceof LossPoint p) {
+                    summary.add(p.d2Tokens(), p.loss(), p.lr());
+                }
+            }
+            FitPoints fp = summary.fitPoints(run.meta().targetD2Tokens());
+            bySetting
+                    .computeIfAbsent(run.meta().setting(), k -> new ArrayList<>())
+                    .add(new CalibrationRun(
+                            run.runId(), ReuseLaw.billions(run.meta().d1Tokens()), fp.x(), fp.y(), fp.w()));
+        }
+        List<LawJson.Entry> laws = new ArrayList<>();
+        LawCalibrator calibrator = LawCalibrator.create();
+        bySetting.forEach((setting, calibrationRuns) -> {
+            LawFit fit = calibrator.fit(calibrationRuns);
+            if (fit.converged()) {
+                laws.add(new LawJson.Entry(setting, fit.law(), fit.stdErr(), fit.rmse(), fit.runsUsed()));
+            }
+        });
+        Path file = dir.resolve("history-laws.json");
+        LawJson.write(file, laws);
+        out.printf(
+                Locale.ROOT,
+                "laws for %d settings calibrated from %d earlier simulated runs (seeded to satwatch.laws)%n",
+                laws.size(),
+                history.size());
+        return file;
+    }
+
+    private List<TimedEvent> fromFile() {
+        if (!Files.isRegularFile(input)) {
+            throw new CliException(ExitCodes.NO_INPUT, input + ": no such file");
+        }
+        try {
+            ReadResult result = CurveReader.read(input, InputFormat.AUTO, null);
+            Instant t0 = Instant.now();
+            List<TimedEvent> events = new ArrayList<>();
+            for (int i = 0; i < result.events().size(); i++) {
+                events.add(new TimedEvent(t0.plusMillis(i), result.events().get(i)));
+            }
+            return events;
+        } catch (InputFormatException e) {
+            throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
+        }
+    }
+
+    private static void printTable(
+            PrintWriter out,
+            OutputWatcher watcher,
+            StreamCounters counters,
+            Map<String, String> truth,
+            SimulationFeed feed) {
+        Map<String, FitUpdate> fits = watcher.latestFits();
+        out.printf(
+                Locale.ROOT,
+                "%n-- %d/%d events sent, %d processed, %d fits, %d alerts open so far --%n",
+                feed.published(),
+                feed.total(),
+                counters.input(),
+                watcher.fits(),
+                watcher.opened().values().stream()
+                        .mapToLong(java.util.concurrent.atomic.AtomicLong::get)
+                        .sum());
+        if (fits.isEmpty()) {
+            out.flush();
+            return;
+        }
+        out.printf(
+                Locale.ROOT,
+                "%-10s %-12s %-14s %8s %8s %-17s %8s %9s  %s%n",
+                "run",
+                "truth",
+                "setting",
+                "D1 (B)",
+                "D2 (B)",
+                "alpha [95% CI]",
+                "pred",
+                "gain/B",
+                "open alerts");
+        for (FitUpdate f : fits.values()) {
+            String alerts = watcher.alertsOf(f.runId()).keySet().stream()
+                    .map(AlertType::name)
+                    .collect(Collectors.joining(","));
+            out.printf(
+                    Locale.ROOT,
+                    "%-10s %-12s %-14s %8s %8s %-17s %8s %9s  %s%n",
+                    f.runId(),
+                    truth.getOrDefault(f.runId(), "-"),
+                    f.setting() == null ? "-" : f.setting(),
+                    num(f.d1Tokens() / 1e9, "%.0f"),
+                    num(f.d2Tokens() / 1e9, "%.2f"),
+                    Double.isFinite(f.alpha())
+                            ? String.format(Locale.ROOT, "%.3f [%.3f,%.3f]", f.alpha(), f.alphaCiLow(), f.alphaCiHigh())
+                            : "-",
+                    num(f.alphaPredicted(), "%.3f"),
+                    num(f.gainPerBillionTokens(), "%.2e"),
+                    alerts);
+        }
+        out.flush();
+    }
+
+    private static void printSummary(
+            PrintWriter out, OutputWatcher watcher, StreamCounters counters, SimulationFeed feed) {
+        out.println("\nsummary");
+        out.printf(
+                Locale.ROOT,
+                "  events: %d sent, %d processed = %d accepted + %d duplicate + %d dead-lettered%n",
+                feed.published(),
+                counters.input(),
+                counters.count(StreamCounters.Result.ACCEPTED),
+                counters.count(StreamCounters.Result.DUPLICATE),
+                counters.count(StreamCounters.Result.DEAD_LETTERED));
+        out.printf(
+                Locale.ROOT,
+                "  fits read back: %d; laws calibrated: %d; dead letters read back: %d%n",
+                watcher.fits(),
+                watcher.laws(),
+                watcher.deadLetters());
+        String byType = watcher.opened().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(Enum::name)))
+                .map(e -> e.getKey() + "=" + e.getValue().get())
+                .collect(Collectors.joining(", "));
+        out.println("  alerts opened: " + (byType.isEmpty() ? "none" : byType));
+        out.flush();
+    }
+
+    private static String num(double v, String pattern) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, pattern, v) : "-";
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
