@@ -1,0 +1,54 @@
+package dev.satwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code satwatch demo} end to end, in-process: embedded broker, the app, the simulator and the output files. */
+class DemoIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldRunTheMainJobAndWriteWhatTheOutputTopicsHeld() throws Exception {
+        Path out = dir.resolve("out");
+
+        CliRunner.Result r =
+                CliRunner.run("demo", "--duration", "30s", "--runs", "6", "--seed", "3", "--out", out.toString());
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out())
+                .contains("Kafka broker at 127.0.0.1:")
+                .contains("summary")
+                .contains("dead-lettered");
+        List<String> fits = Files.readAllLines(out.resolve("fits.jsonl"));
+        List<String> alerts = Files.readAllLines(out.resolve("alerts.jsonl"));
+        assertThat(fits).isNotEmpty();
+        Set<String> runsWithFits = new HashSet<>();
+        for (String line : fits) {
+            JsonNode fit = JSON.readTree(line);
+            runsWithFits.add(fit.get("run_id").asText());
+            assertThat(fit.has("alpha")).isTrue();
+        }
+        // Every simulated run is fitted (6 runs, each logging hundreds of points).
+        assertThat(runsWithFits).hasSize(6);
+        for (String line : alerts) {
+            JsonNode alert = JSON.readTree(line);
+            assertThat(alert.get("state").asText()).isIn("OPEN", "RESOLVED", "open", "resolved");
+            assertThat(alert.get("message").asText()).isNotBlank();
+        }
+        // Nothing lost: every event sent was processed (the summary reconciles the counters).
+        assertThat(r.out()).containsPattern("events: (\\d+) sent, \\1 processed");
+    }
+}
