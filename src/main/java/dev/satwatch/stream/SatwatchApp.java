@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -116,7 +117,12 @@ public final class SatwatchApp implements AutoCloseable {
         return p;
     }
 
-    /** Creates every topic of {@link Topics#ALL} that is missing; checks that the two event topics agree. */
+    /**
+     * Creates every topic of {@link Topics#ALL} that is missing; checks that the two event topics agree. Only topics
+     * that existed before are described: a topic this call created has the configured partition count, and the
+     * broker may not list it yet (Admin#createTopics: describeTopics may miss a new topic for a while after
+     * creation succeeded).
+     */
     static void createTopics(SatwatchConfig config) throws InterruptedException {
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -130,15 +136,25 @@ public final class SatwatchApp implements AutoCloseable {
                     missing.add(t);
                 }
             }
-            if (!missing.isEmpty()) {
-                createAll(admin, missing);
+            Set<String> created = missing.isEmpty() ? Set.of() : createAll(admin, missing);
+            Map<String, Integer> partitions = new HashMap<>();
+            List<String> toDescribe = new ArrayList<>();
+            for (String name : List.of(Topics.EVENTS.name(), Topics.EVENTS_BY_RUN.name())) {
+                if (created.contains(name)) {
+                    partitions.put(name, config.topicPartitions());
+                } else {
+                    toDescribe.add(name);
+                }
             }
-            Map<String, TopicDescription> events = admin.describeTopics(
-                            List.of(Topics.EVENTS.name(), Topics.EVENTS_BY_RUN.name()))
-                    .allTopicNames()
-                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            int in = events.get(Topics.EVENTS.name()).partitions().size();
-            int rekeyed = events.get(Topics.EVENTS_BY_RUN.name()).partitions().size();
+            if (!toDescribe.isEmpty()) {
+                admin.describeTopics(toDescribe)
+                        .allTopicNames()
+                        .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .forEach(
+                                (name, d) -> partitions.put(name, d.partitions().size()));
+            }
+            int in = partitions.get(Topics.EVENTS.name());
+            int rekeyed = partitions.get(Topics.EVENTS_BY_RUN.name());
             if (in != rekeyed) {
                 throw new IllegalStateException(Topics.EVENTS.name() + " has " + in + " partitions but "
                         + Topics.EVENTS_BY_RUN.name() + " has " + rekeyed
@@ -149,13 +165,16 @@ public final class SatwatchApp implements AutoCloseable {
         }
     }
 
-    private static void createAll(Admin admin, Collection<NewTopic> topics)
+    /** Creates {@code topics}; returns the names this call created (not those another client created first). */
+    private static Set<String> createAll(Admin admin, Collection<NewTopic> topics)
             throws InterruptedException, TimeoutException, ExecutionException {
+        Set<String> created = new HashSet<>();
         for (Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> f :
                 admin.createTopics(topics).values().entrySet()) {
             try {
                 f.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("created topic {}", f.getKey());
+                created.add(f.getKey());
             } catch (ExecutionException e) {
                 // Another instance may have created it between our listing and our request.
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -163,6 +182,7 @@ public final class SatwatchApp implements AutoCloseable {
                 }
             }
         }
+        return created;
     }
 
     /** Publishes every law of the configured law file to {@code satwatch.laws}, when the file exists. */
