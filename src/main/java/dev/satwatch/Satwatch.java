@@ -1,5 +1,6 @@
 package dev.satwatch;
 
+import dev.satwatch.cli.BenchCommand;
 import dev.satwatch.cli.DemoCommand;
 import dev.satwatch.cli.FitCommand;
 import dev.satwatch.cli.LawCommand;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
             LawCommand.class,
             ReplayCommand.class,
             TailCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Satwatch {

@@ -76,6 +76,21 @@ public final class ReportJson {
         return o;
     }
 
+    /** A flat report (e.g. {@code satwatch bench --json}): names to numbers or strings, in order; NaN → null. */
+    public static String object(java.util.Map<String, Object> fields) {
+        ObjectNode root = MAPPER.createObjectNode();
+        fields.forEach((k, v) -> {
+            if (v instanceof Double d) {
+                number(root, k, d);
+            } else if (v instanceof Number n) {
+                root.put(k, n.longValue());
+            } else {
+                root.put(k, v == null ? null : v.toString());
+            }
+        });
+        return write(root);
+    }
+
     /** {@code {"laws":[...]}} for {@code satwatch law fit --json}. */
     public static String lawReport(List<LawReportEntry> entries) {
         ObjectNode root = MAPPER.createObjectNode();

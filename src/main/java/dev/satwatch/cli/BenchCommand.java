@@ -1,0 +1,385 @@
+package dev.satwatch.cli;
+
+import dev.satwatch.config.SatwatchConfig;
+import dev.satwatch.config.SatwatchConfigLoader;
+import dev.satwatch.embedded.EmbeddedKafka;
+import dev.satwatch.embedded.TopicSpec;
+import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.RunMeta;
+import dev.satwatch.event.RunStarted;
+import dev.satwatch.serde.EventCodec;
+import dev.satwatch.serde.ParseResult;
+import dev.satwatch.stream.SatwatchApp;
+import dev.satwatch.stream.StreamCounters;
+import dev.satwatch.stream.StreamNames;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code satwatch bench}: end-to-end throughput and latency against the in-process broker, side by side in one run.
+ *
+ * <ol>
+ *   <li>Produce {@code --events} loss events over {@code --runs} concurrent runs (interleaved, as a fleet logs).
+ *   <li>(a) A plain consumer reads the same topic and parses every record into the same event type: the ceiling.
+ *   <li>(b) The satwatch topology with its default guarantee (exactly_once_v2) processes the same records: events/s
+ *       from its first to its last record, the ratio b/a, state bytes per run (read from {@code run-state-store} by
+ *       interactive query) and the peak heap.
+ *   <li>Latency: {@code --latency-runs} runs then log at {@code --latency-rate} events/s for
+ *       {@code --latency-seconds}; for every fit read back (read-committed) the time since its triggering event was
+ *       produced gives the p50/p99 event→fit latency.
+ * </ol>
+ *
+ * The broker runs in the same JVM: its work is on the same two cores and in the same heap.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Measure events/s of a plain consumer vs the satwatch topology, latency, state size, heap.")
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final long TOKENS_PER_STEP = 1L << 22;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--events", defaultValue = "200000", description = "Events to process (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--runs", defaultValue = "10000", description = "Concurrent runs (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            description = "Partitions of the events topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(
+            names = "--guarantee",
+            defaultValue = "exactly_once_v2",
+            description = "processing.guarantee of the topology (default: ${DEFAULT-VALUE}).")
+    String guarantee;
+
+    @Option(
+            names = "--latency-runs",
+            defaultValue = "100",
+            description = "Runs in the latency phase (default: ${DEFAULT-VALUE}).")
+    int latencyRuns;
+
+    @Option(
+            names = "--latency-rate",
+            defaultValue = "1000",
+            description = "Events/s in the latency phase (default: ${DEFAULT-VALUE}).")
+    double latencyRate;
+
+    @Option(
+            names = "--latency-seconds",
+            defaultValue = "15",
+            description = "Length of the latency phase (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (events < 1 || runs < 1 || runs > events || partitions < 1 || latencyRuns < 1 || latencyRuns > runs) {
+            err.println("satwatch bench: need 1 ≤ --runs ≤ --events, --partitions ≥ 1, 1 ≤ --latency-runs ≤ --runs");
+            return ExitCodes.USAGE;
+        }
+        Path stateDir = Files.createTempDirectory("satwatch-bench-state-");
+        try (EmbeddedKafka kafka =
+                EmbeddedKafka.builder().partitions(partitions).build()) {
+            kafka.start();
+            kafka.createTopics(TopicSpec.of("satwatch.events", partitions));
+            Map<String, Object> client = new HashMap<>(kafka.clientProperties());
+
+            err.printf(Locale.ROOT, "producing %,d events over %,d runs...%n", events, runs);
+            long bytes = produce(client, 0, events, Instant.EPOCH);
+            err.printf(Locale.ROOT, "  %,d bytes (%.0f B/record)%n", bytes, bytes / (double) events);
+
+            err.println("(a) plain consumer + parse...");
+            double raw = rawConsumer(client);
+            err.printf(Locale.ROOT, "  %,.0f events/s%n", raw);
+
+            err.println("(b) satwatch topology (" + guarantee + ")...");
+            resetPeakHeap();
+            SatwatchConfig config = SatwatchConfigLoader.create()
+                    .withOverrides(Map.of(
+                            "kafka.bootstrap.servers",
+                            kafka.bootstrapServers(),
+                            "streams.state.dir",
+                            stateDir.toString(),
+                            "topics.partitions",
+                            Integer.toString(partitions),
+                            "laws.file",
+                            "",
+                            "processing.guarantee",
+                            guarantee,
+                            "application.id",
+                            "satwatch-bench"))
+                    .load();
+            StreamCounters counters = new StreamCounters();
+            Map<String, Object> result = new LinkedHashMap<>();
+            try (SatwatchApp app = SatwatchApp.start(config, counters)) {
+                double topology = topologyRate(counters, err);
+                double peakHeapMb = peakHeapMb();
+                double stateBytes = stateBytesPerRun(app);
+                err.printf(
+                        Locale.ROOT,
+                        "  %,.0f events/s; %.0f state bytes per run; peak heap %.0f MB%n",
+                        topology,
+                        stateBytes,
+                        peakHeapMb);
+
+                err.printf(
+                        Locale.ROOT,
+                        "latency: %d runs at %.0f events/s for %d s...%n",
+                        latencyRuns,
+                        latencyRate,
+                        latencySeconds);
+                double[] latencies = latency(client, counters);
+                result.put("events", events);
+                result.put("runs", runs);
+                result.put("partitions", partitions);
+                result.put("guarantee", guarantee);
+                result.put("raw_consumer_events_per_s", round(raw));
+                result.put("topology_events_per_s", round(topology));
+                result.put("ratio", Math.round(topology / raw * 1000) / 1000.0);
+                result.put("p50_latency_ms", percentile(latencies, 0.50));
+                result.put("p99_latency_ms", percentile(latencies, 0.99));
+                result.put("latency_samples", latencies.length);
+                result.put("state_bytes_per_run", round(stateBytes));
+                result.put("peak_heap_mb", round(peakHeapMb));
+                result.put("processors", Runtime.getRuntime().availableProcessors());
+                result.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+            }
+            if (json) {
+                out.println(dev.satwatch.serde.ReportJson.object(result));
+            } else {
+                result.forEach((k, v) -> out.printf(Locale.ROOT, "%-28s %s%n", k, v));
+            }
+            return ExitCodes.OK;
+        } finally {
+            deleteRecursively(stateDir);
+        }
+    }
+
+    /** Produces events {@code from..to} of the interleaved fleet; returns the bytes sent. */
+    private long produce(Map<String, Object> client, long from, long to, Instant fixedTs) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        long bytes = 0;
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long i = from; i < to; i++) {
+                byte[] value = EventCodec.toJson(event(i, fixedTs));
+                bytes += value.length;
+                producer.send(
+                        new ProducerRecord<>("satwatch.events", runId(i).getBytes(StandardCharsets.UTF_8), value));
+            }
+            producer.flush();
+        }
+        return bytes;
+    }
+
+    private String runId(long i) {
+        return String.format(Locale.ROOT, "bench-run-%06d", i % runs);
+    }
+
+    /** Event {@code i}: the first {@code runs} are run starts, then loss points round-robin over the runs. */
+    private dev.satwatch.event.RunEvent event(long i, Instant ts) {
+        String id = runId(i);
+        int run = (int) (i % runs);
+        if (i < runs) {
+            return new RunStarted(
+                    id, ts, new RunMeta("bench", null, 1e11 * (1 + run % 20), 1e9, 5e10, TOKENS_PER_STEP));
+        }
+        long step = (i / runs) * 10;
+        double d2 = (double) step * TOKENS_PER_STEP;
+        SplittableRandom random = new SplittableRandom(i);
+        double loss = (1.8 + 1.2 * Math.pow(d2 / 1e9, -0.3)) * (1 + 0.003 * (random.nextDouble() - 0.5) * 3.4);
+        return new LossPoint(id, ts, step, d2, loss, LossPoint.VAL, 3e-4, RunMeta.EMPTY);
+    }
+
+    private double rawConsumer(Map<String, Object> client) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "satwatch-bench-raw");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        long parsed = 0;
+        long start = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("satwatch.events"));
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (parsed < events && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (start == 0) {
+                        start = System.nanoTime();
+                    }
+                    if (EventCodec.parse(r.value()) instanceof ParseResult.Ok) {
+                        parsed++;
+                    }
+                }
+            }
+        }
+        return parsed / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private double topologyRate(StreamCounters counters, PrintWriter err) {
+        var memory = ManagementFactory.getMemoryMXBean();
+        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+        long start = 0;
+        long lastReport = System.nanoTime();
+        while (counters.input() < events && System.nanoTime() < deadline) {
+            if (start == 0 && counters.input() > 0) {
+                start = System.nanoTime();
+            }
+            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                lastReport = System.nanoTime();
+                err.printf(Locale.ROOT, "  %,d/%,d processed%n", counters.input(), events);
+            }
+            peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
+            LockSupport.parkNanos(1_000_000);
+        }
+        if (counters.input() < events) {
+            throw new CliException(70, "the topology processed only " + counters.input() + " of " + events);
+        }
+        return counters.input() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double stateBytesPerRun(SatwatchApp app) {
+        ReadOnlyKeyValueStore<String, byte[]> store = app.streams()
+                .store(StoreQueryParameters.fromNameAndType(
+                        StreamNames.RUN_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+        long n = 0;
+        long total = 0;
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                total += it.next().value.length;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : total / (double) n;
+    }
+
+    /** Paced events on a subset of runs; returns event→fit latencies in ms. */
+    private double[] latency(Map<String, Object> client, StreamCounters counters) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "satwatch-bench-latency");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<Double> latencies = new ArrayList<>();
+        Map<String, Object> producerProps = new HashMap<>(client);
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaConsumer<byte[], byte[]> fits =
+                        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer())) {
+            fits.subscribe(List.of("satwatch.fits"));
+            while (fits.assignment().isEmpty()) {
+                fits.poll(Duration.ofMillis(100));
+            }
+            long total = (long) (latencyRate * latencySeconds);
+            long start = System.nanoTime();
+            long base = ((long) events / runs + 1) * runs;
+            for (long k = 0; k < total; k++) {
+                long due = start + (long) (k / latencyRate * 1e9);
+                while (System.nanoTime() < due) {
+                    collect(fits.poll(Duration.ZERO), latencies);
+                    LockSupport.parkNanos(200_000);
+                }
+                // Same runs every time (the first latencyRuns), continuing their curves past the throughput phase.
+                long i = base + (k / latencyRuns) * runs + (k % latencyRuns);
+                producer.send(new ProducerRecord<>(
+                        "satwatch.events",
+                        runId(i).getBytes(StandardCharsets.UTF_8),
+                        EventCodec.toJson(event(i, Instant.now()))));
+            }
+            producer.flush();
+            long drainUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (System.nanoTime() < drainUntil) {
+                collect(fits.poll(Duration.ofMillis(100)), latencies);
+            }
+        }
+        return latencies.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void collect(Iterable<ConsumerRecord<byte[], byte[]>> records, List<Double> latencies) {
+        long now = System.currentTimeMillis();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            latencies.add((double) (now - r.timestamp()));
+        }
+    }
+
+    private static double percentile(double[] values, double q) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    /** Heap in use, sampled every millisecond while the topology works (broker and app share this JVM). */
+    private long peakHeap;
+
+    private void resetPeakHeap() {
+        System.gc();
+        peakHeap = 0;
+    }
+
+    private double peakHeapMb() {
+        return peakHeap / (1024.0 * 1024.0);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
