@@ -74,6 +74,23 @@ final class EventPublisher implements AutoCloseable {
         producer.flush();
     }
 
+    /**
+     * Flushes, then reports what happened as one line ({@code "<verb> N events (A acknowledged, F failed)"}).
+     *
+     * @throws CliException ({@link ExitCodes#UNAVAILABLE}) when any record was refused
+     */
+    String finish(String verb) {
+        producer.flush();
+        if (failed.get() > 0) {
+            throw new CliException(
+                    ExitCodes.UNAVAILABLE,
+                    "Kafka refused " + failed.get() + " of " + sent + " records: "
+                            + firstFailure.get().getMessage());
+        }
+        return String.format(
+                java.util.Locale.ROOT, "%s %d events to %s (%d acknowledged)", verb, sent, topic, acked.get());
+    }
+
     long sent() {
         return sent;
     }

@@ -63,20 +63,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 for (Path file : input.inputs) {
                     replay(file, publisher, err);
                 }
-                publisher.flush();
-                err.printf(
-                        Locale.ROOT,
-                        "replayed %d events to %s (%d acknowledged, %d failed)%n",
-                        publisher.sent(),
-                        kafka.topic,
-                        publisher.acked(),
-                        publisher.failed());
-                if (publisher.failed() > 0) {
-                    throw new CliException(
-                            ExitCodes.UNAVAILABLE,
-                            "Kafka refused " + publisher.failed() + " records: "
-                                    + publisher.firstFailure().getMessage());
-                }
+                err.println(publisher.finish("replayed"));
             }
             return ExitCodes.OK;
         } catch (CliException e) {

@@ -130,9 +130,7 @@ public final class SimulateCommand implements Callable<Integer> {
             if (feed.failure() != null) {
                 throw feed.failure();
             }
-            publisher.flush();
-            err.printf(
-                    Locale.ROOT, "done: %d events published (%d acknowledged)%n", publisher.sent(), publisher.acked());
+            err.println(publisher.finish("published"));
             return ExitCodes.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -125,19 +125,7 @@ public final class TailCommand implements Callable<Integer> {
                 }
             }
             publish(decoder.finish(), publisher, err);
-            publisher.flush();
-            err.printf(
-                    Locale.ROOT,
-                    "published %d events (%d acknowledged, %d failed)%n",
-                    publisher.sent(),
-                    publisher.acked(),
-                    publisher.failed());
-            if (publisher.failed() > 0) {
-                throw new CliException(
-                        ExitCodes.UNAVAILABLE,
-                        "Kafka refused " + publisher.failed() + " records: "
-                                + publisher.firstFailure().getMessage());
-            }
+            err.println(publisher.finish("published"));
             return ExitCodes.OK;
         } catch (IOException e) {
             throw new CliException(ExitCodes.IO_ERROR, file + ": " + e.getMessage());
