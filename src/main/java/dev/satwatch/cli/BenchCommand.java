@@ -12,7 +12,6 @@ import dev.satwatch.serde.ParseResult;
 import dev.satwatch.stream.SatwatchApp;
 import dev.satwatch.stream.StreamCounters;
 import dev.satwatch.stream.StreamNames;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,7 +194,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         } finally {
-            deleteRecursively(stateDir);
+            TempDirs.deleteRecursively(stateDir);
         }
     }
 
@@ -373,13 +371,5 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static double round(double v) {
         return Math.round(v * 10) / 10.0;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

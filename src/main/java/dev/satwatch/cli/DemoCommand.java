@@ -162,7 +162,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         } finally {
-            deleteRecursively(stateDir);
+            TempDirs.deleteRecursively(stateDir);
         }
     }
 
@@ -347,16 +347,5 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static Instant min(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
