@@ -8,6 +8,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -68,6 +70,7 @@ public final class StreamCounters {
     private final LongAdder fits = new LongAdder();
     private final LongAdder lawsPublished = new LongAdder();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
     /** Counters all at zero. */
     public StreamCounters() {
@@ -132,11 +135,20 @@ public final class StreamCounters {
         }
     }
 
-    private static void notify(Listener listener, String method, Runnable call) {
+    private void notify(Listener listener, String method, Runnable call) {
         try {
             call.run();
         } catch (RuntimeException e) {
-            LOG.warn("listener {} failed in {}; ignored", listener, method, e);
+            // A listener that fails once usually fails on every record: the stack trace once, then a debug line.
+            if (failing.add(listener.getClass().getName() + "#" + method)) {
+                LOG.warn(
+                        "listener {} failed in {}; ignored (further failures are logged at debug)",
+                        listener,
+                        method,
+                        e);
+            } else {
+                LOG.debug("listener {} failed in {}: {}", listener, method, e.toString());
+            }
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -220,5 +221,39 @@ class SatwatchMetricsTopologyTest {
                 .isEmpty();
         assertThat(Scrapes.find(text, "satwatch_run_alerts_open", Map.of("run", "quiet")))
                 .isEmpty();
+    }
+
+    @Test
+    void shouldKeepProcessingAndExportingWhenAnotherListenerThrows() {
+        counters.addListener(new StreamCounters.Listener() {
+            @Override
+            public void onFit(FitUpdate fit) {
+                throw new IllegalStateException("a broken listener");
+            }
+        });
+        SyntheticRun run = SyntheticRun.typical("r", FLAT, 300e9, 200e9, 28);
+        send(run.started(wall));
+        run.points(0.2).forEach(this::send);
+
+        List<FitUpdate> written = fits.readValuesToList();
+        assertThat(written).isNotEmpty();
+        assertThat(Scrapes.value(metrics.scrape(), "satwatch_run_d2_tokens", Map.of("run", "r")))
+                .isEqualTo(written.get(written.size() - 1).d2Tokens());
+    }
+
+    @Test
+    void shouldBindKafkaStreamsClientMetrics() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "satwatch-metrics-binder-test");
+        // Never started: the clients exist (and so do their metrics) without connecting anywhere.
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("unstarted").toString());
+        try (KafkaStreams streams = new KafkaStreams(SatwatchTopology.build(config, new StreamCounters()), p)) {
+            metrics.bindStreams(streams);
+
+            assertThat(Scrapes.samples(metrics.scrape()))
+                    .extracting(Scrapes.Sample::name)
+                    .anySatisfy(n -> assertThat(n).startsWith("kafka_stream_"));
+        }
     }
 }
