@@ -3,7 +3,10 @@ package dev.satwatch.cli;
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.http.AppRunSource;
 import dev.satwatch.http.SatwatchHttpServer;
+import dev.satwatch.notify.WebhookCounters;
+import dev.satwatch.notify.WebhookNotifier;
 import dev.satwatch.serde.LawFileException;
+import dev.satwatch.stream.AlertFeed;
 import dev.satwatch.stream.KafkaEventSink;
 import dev.satwatch.stream.SatwatchApp;
 import dev.satwatch.stream.StreamCounters;
@@ -22,11 +25,16 @@ final class ServingApp implements AutoCloseable {
     private final SatwatchHttpServer server;
     private final SatwatchApp app;
     private final KafkaEventSink sink;
+    private final WebhookNotifier notifier;
+    private final AlertFeed feed;
 
-    private ServingApp(SatwatchHttpServer server, SatwatchApp app, KafkaEventSink sink) {
+    private ServingApp(
+            SatwatchHttpServer server, SatwatchApp app, KafkaEventSink sink, WebhookNotifier notifier, AlertFeed feed) {
         this.server = server;
         this.app = app;
         this.sink = sink;
+        this.notifier = notifier;
+        this.feed = feed;
     }
 
     /**
@@ -58,7 +66,14 @@ final class ServingApp implements AutoCloseable {
             throw e;
         }
         runs.attach(app);
-        return new ServingApp(server, app, sink);
+        WebhookNotifier notifier = null;
+        AlertFeed feed = null;
+        if (!config.webhookUrls().isEmpty()) {
+            notifier = WebhookNotifier.create(
+                    config.webhookUrls(), config.webhookMaxAttempts(), config.webhookTimeout(), WebhookCounters.NONE);
+            feed = AlertFeed.start(config, notifier::submit);
+        }
+        return new ServingApp(server, app, sink, notifier, feed);
     }
 
     /** The address other instances use: the bind address, or this host's name when bound to every interface. */
@@ -95,6 +110,10 @@ final class ServingApp implements AutoCloseable {
     public void close() {
         server.close();
         try {
+            if (feed != null) {
+                feed.close();
+                notifier.close();
+            }
             app.close();
         } finally {
             sink.close();
