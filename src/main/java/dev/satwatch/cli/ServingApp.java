@@ -3,6 +3,8 @@ package dev.satwatch.cli;
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.http.AppRunSource;
 import dev.satwatch.http.SatwatchHttpServer;
+import dev.satwatch.metrics.MetricsConfig;
+import dev.satwatch.metrics.SatwatchMetrics;
 import dev.satwatch.notify.WebhookCounters;
 import dev.satwatch.notify.WebhookNotifier;
 import dev.satwatch.serde.LawFileException;
@@ -10,15 +12,19 @@ import dev.satwatch.stream.AlertFeed;
 import dev.satwatch.stream.KafkaEventSink;
 import dev.satwatch.stream.SatwatchApp;
 import dev.satwatch.stream.StreamCounters;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 
 /**
  * The streaming app with its HTTP server, as {@code run} and {@code demo} start them: the server binds first
  * ({@code http.bind}:{@code http.port}, port 0 = any free port), then the app starts advertising that address as
- * {@code application.server} so that other instances can forward queries to this one. Closing stops the server,
- * the app and the ingest producer, in that order. Not thread-safe (one owner).
+ * {@code application.server} so that other instances can forward queries to this one. Metrics (Prometheus registry, {@link
+ * SatwatchMetrics}) back {@code /metrics}; webhooks run when {@code webhooks.urls} is set. Closing stops the server,
+ * the webhooks, the app, the ingest producer and the metrics, in that order. Not thread-safe (one owner).
  */
 final class ServingApp implements AutoCloseable {
 
@@ -27,14 +33,21 @@ final class ServingApp implements AutoCloseable {
     private final KafkaEventSink sink;
     private final WebhookNotifier notifier;
     private final AlertFeed feed;
+    private final SatwatchMetrics metrics;
 
     private ServingApp(
-            SatwatchHttpServer server, SatwatchApp app, KafkaEventSink sink, WebhookNotifier notifier, AlertFeed feed) {
+            SatwatchHttpServer server,
+            SatwatchApp app,
+            KafkaEventSink sink,
+            WebhookNotifier notifier,
+            AlertFeed feed,
+            SatwatchMetrics metrics) {
         this.server = server;
         this.app = app;
         this.sink = sink;
         this.notifier = notifier;
         this.feed = feed;
+        this.metrics = metrics;
     }
 
     /**
@@ -45,16 +58,24 @@ final class ServingApp implements AutoCloseable {
     static ServingApp start(SatwatchConfig config, StreamCounters counters)
             throws IOException, LawFileException, InterruptedException {
         AppRunSource runs = new AppRunSource();
+        SatwatchMetrics metrics = SatwatchMetrics.bind(
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                counters,
+                new MetricsConfig(config.metricsMaxRuns(), config.metricsFinishedGrace()),
+                Clock.systemUTC());
         KafkaEventSink sink = new KafkaEventSink(config);
         SatwatchHttpServer server;
         try {
             server = SatwatchHttpServer.builder(config.httpBind(), config.httpPort())
                     .runs(runs)
                     .events(sink)
+                    .metrics(metrics::scrape)
+                    .counters(metrics::recordIngest)
                     .token(config.httpToken())
                     .start();
         } catch (IOException | RuntimeException e) {
             sink.close();
+            metrics.close();
             throw e;
         }
         SatwatchApp app;
@@ -63,17 +84,29 @@ final class ServingApp implements AutoCloseable {
         } catch (LawFileException | InterruptedException | RuntimeException e) {
             server.close();
             sink.close();
+            metrics.close();
             throw e;
         }
+        metrics.bindStreams(app.streams());
         runs.attach(app);
         WebhookNotifier notifier = null;
         AlertFeed feed = null;
         if (!config.webhookUrls().isEmpty()) {
             notifier = WebhookNotifier.create(
-                    config.webhookUrls(), config.webhookMaxAttempts(), config.webhookTimeout(), WebhookCounters.NONE);
+                    config.webhookUrls(), config.webhookMaxAttempts(), config.webhookTimeout(), new WebhookCounters() {
+                        @Override
+                        public void delivered() {
+                            metrics.recordWebhookDelivery(true);
+                        }
+
+                        @Override
+                        public void failed() {
+                            metrics.recordWebhookDelivery(false);
+                        }
+                    });
             feed = AlertFeed.start(config, notifier::submit);
         }
-        return new ServingApp(server, app, sink, notifier, feed);
+        return new ServingApp(server, app, sink, notifier, feed, metrics);
     }
 
     /** The address other instances use: the bind address, or this host's name when bound to every interface. */
@@ -117,6 +150,7 @@ final class ServingApp implements AutoCloseable {
             app.close();
         } finally {
             sink.close();
+            metrics.close();
         }
     }
 }
