@@ -14,8 +14,9 @@ import java.util.List;
  * the larger of the target and the last D2:
  *
  * <ul>
- *   <li>fitted: {@code L = E + B·D2^(−α)} with the latest fit's free parameters (D2 in billions), empty before a
- *       converged fit;
+ *   <li>fitted: {@code L = E + B·D2^(−α)} with the latest fit's free parameters (D2 in billions), empty until a fit
+ *       has finite parameters (the fit's {@code converged} and {@code verdict} in the same answer say how far to
+ *       trust it);
  *   <li>predicted: the setting's law {@code L(D1, D2) = A·D1^(−α1)·D2^(−α2+α3·ln D1) + E}, empty without a law or a
  *       D1.
  * </ul>
@@ -50,7 +51,11 @@ final class Curves {
     static List<CurvePoint> fitted(RunState s) {
         FitUpdate f = s.lastFit();
         Range range = range(s);
-        if (f == null || range == null || !f.converged() || !Double.isFinite(f.alpha())) {
+        if (f == null
+                || range == null
+                || !Double.isFinite(f.e())
+                || !Double.isFinite(f.b())
+                || !Double.isFinite(f.alpha())) {
             return List.of();
         }
         List<CurvePoint> out = new ArrayList<>(POINTS);

@@ -143,11 +143,30 @@ public final class RunState {
         return List.copyOf(openAlertDetails.values());
     }
 
-    /** Keeps the OPEN transitions of {@code transitions} and forgets the alerts they resolve, in order. */
-    void rememberAlerts(List<Alert> transitions) {
+    /**
+     * Keeps the OPEN transitions of {@code transitions} and forgets the alerts they resolve, in order. An opening
+     * without an event time (producers may omit {@code ts}) is kept with {@code now}, the processing time, so that
+     * "open since" is always known.
+     */
+    void rememberAlerts(List<Alert> transitions, Instant now) {
         for (Alert a : transitions) {
             if (a.state() == Alert.State.OPEN) {
-                openAlertDetails.put(a.type(), a);
+                openAlertDetails.put(
+                        a.type(),
+                        a.ts() != null
+                                ? a
+                                : new Alert(
+                                        a.runId(),
+                                        a.setting(),
+                                        a.type(),
+                                        a.severity(),
+                                        a.state(),
+                                        a.sequence(),
+                                        now,
+                                        a.d2Tokens(),
+                                        a.values(),
+                                        a.tokensSaved(),
+                                        a.message()));
             } else {
                 openAlertDetails.remove(a.type());
             }

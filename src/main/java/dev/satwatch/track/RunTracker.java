@@ -111,12 +111,12 @@ public final class RunTracker {
         } else {
             outcome = onFinished(state, (RunFinished) event, laws, now);
         }
-        return remembered(state, outcome);
+        return remembered(state, outcome, now);
     }
 
     /** Keeps the outcome's OPEN transitions in the state (for the HTTP API and the early-stop decision). */
-    private static Outcome remembered(RunState state, Outcome outcome) {
-        state.rememberAlerts(outcome.alerts());
+    private static Outcome remembered(RunState state, Outcome outcome, Instant now) {
+        state.rememberAlerts(outcome.alerts(), now);
         return outcome;
     }
 
@@ -141,7 +141,7 @@ public final class RunTracker {
             refit(state, laws, now, true, fits, alerts);
             finished = finishedRun(state);
         }
-        return remembered(state, new Outcome(EventResult.ACCEPTED, fits, alerts, finished));
+        return remembered(state, new Outcome(EventResult.ACCEPTED, fits, alerts, finished), now);
     }
 
     /** A new law for the run's setting arrived: re-evaluates BASE_OVERTRAINED and refits with the new prediction. */
@@ -155,7 +155,7 @@ public final class RunTracker {
         if (fittable(state)) {
             refit(state, laws, now, false, fits, alerts);
         }
-        return remembered(state, new Outcome(EventResult.ACCEPTED, fits, alerts, null));
+        return remembered(state, new Outcome(EventResult.ACCEPTED, fits, alerts, null), now);
     }
 
     private Outcome onStarted(RunState state, RunStarted e, LawLookup laws, Instant now) {
