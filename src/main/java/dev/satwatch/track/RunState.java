@@ -30,7 +30,9 @@ import java.util.TreeMap;
  * splits logged in order) serializes to the curve summaries (each ≤ {@link CurveSummary#MAX_SERIALIZED_BYTES}) plus
  * about 400 bytes; the worst case is bounded: {@value #MAX_SPLITS} splits × (summary + 2 step sets of ≤ 490 bytes
  * + 50) + strings of ≤ 1 KB each (run id, setting, base model, split names, carried in the last fit too) + about 450
- * bytes, below 26 KB.
+ * bytes, below 26 KB, plus the OPEN transition of each open alert (version 2): its message, setting and values,
+ * typically 200–400 bytes each, at most {@value #MAX_ALERT_VALUES} values and ≤ 1 KB per string, so at most about
+ * 11 KB per alert type in the worst case.
  *
  * <p>Mutable and <b>not thread-safe</b>: it has one owner, the stream task of its run's partition. Equality is by
  * content (of the serialized form).
