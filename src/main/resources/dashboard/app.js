@@ -1,0 +1,571 @@
+// satwatch dashboard: a fleet table, one run's log-log chart (uPlot) and the open alerts, refreshed every 5 s from
+// the JSON API (GET /api/runs, /api/runs/{id}, /api/alerts). Plain ES2017, no build step.
+//
+// Hooks the browser test reads: <body data-ready="1"> after the first successful refresh, <body data-errors> (kept by
+// the recorder in index.html), #chart[data-chart-points] = number of points drawn, fleet rows <tr data-run="ID">.
+// The URL fragment holds the selected run (#run=ID) and, when the server wants a bearer token, #token=SECRET (a
+// fragment never reaches server logs).
+"use strict";
+
+(function () {
+  const REFRESH_MS = 5000;
+  const DASH = "\u2013";
+  const CHART_HEIGHT = 380;
+  const EXCLUDED_PHASES = ["WARMUP", "ANNEAL"];
+
+  const state = {
+    selected: null,
+    chart: null,
+    chartRun: null,
+    timer: null,
+    generation: 0,
+  };
+
+  // ---------------------------------------------------------------- formatting
+
+  function isNum(v) {
+    return typeof v === "number" && isFinite(v);
+  }
+
+  function fmtFixed(v, digits) {
+    return isNum(v) ? v.toFixed(digits) : DASH;
+  }
+
+  // Raw token counts as 512 M / 12.3 B / 1.5 T (three significant digits at most).
+  function fmtTokens(t) {
+    if (!isNum(t)) {
+      return DASH;
+    }
+    const units = [
+      [1e12, " T"],
+      [1e9, " B"],
+      [1e6, " M"],
+      [1e3, " k"],
+    ];
+    for (const [scale, suffix] of units) {
+      if (Math.abs(t) >= scale) {
+        return trimNumber(t / scale) + suffix;
+      }
+    }
+    return trimNumber(t);
+  }
+
+  function trimNumber(v) {
+    return String(Number(v.toPrecision(3)));
+  }
+
+  // Gains are small (1e-4 .. 1e-1 nats per billion tokens): exponent form below 0.001.
+  function fmtGain(v) {
+    if (!isNum(v)) {
+      return DASH;
+    }
+    return Math.abs(v) >= 0.001 || v === 0 ? v.toFixed(4) : v.toExponential(2);
+  }
+
+  function fmtAge(iso) {
+    const t = Date.parse(iso);
+    if (!isFinite(t)) {
+      return DASH;
+    }
+    const seconds = Math.max(0, Math.round((Date.now() - t) / 1000));
+    if (seconds < 60) {
+      return seconds + " s ago";
+    }
+    if (seconds < 3600) {
+      return Math.round(seconds / 60) + " min ago";
+    }
+    if (seconds < 86400) {
+      return (seconds / 3600).toFixed(1) + " h ago";
+    }
+    return (seconds / 86400).toFixed(1) + " d ago";
+  }
+
+  // ---------------------------------------------------------------- DOM helpers (textContent only: run ids and
+  // alert messages come from producers and must never be parsed as HTML)
+
+  function el(tag, props, children) {
+    const node = document.createElement(tag);
+    if (props) {
+      for (const key of Object.keys(props)) {
+        const value = props[key];
+        if (value === null || value === undefined) {
+          continue;
+        }
+        if (key === "text") {
+          node.textContent = value;
+        } else if (key === "class") {
+          node.className = value;
+        } else {
+          node.setAttribute(key, value);
+        }
+      }
+    }
+    for (const child of children || []) {
+      if (child !== null && child !== undefined) {
+        node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      }
+    }
+    return node;
+  }
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  function replaceChildren(node, children) {
+    while (node.firstChild) {
+      node.removeChild(node.firstChild);
+    }
+    for (const child of children) {
+      node.appendChild(child);
+    }
+  }
+
+  // ---------------------------------------------------------------- URL fragment (#run=ID&token=SECRET)
+
+  function fragment() {
+    return new URLSearchParams(window.location.hash.replace(/^#/, ""));
+  }
+
+  function rememberSelection(runId) {
+    const params = fragment();
+    params.set("run", runId);
+    history.replaceState(null, "", "#" + params.toString());
+  }
+
+  // ---------------------------------------------------------------- API
+
+  async function getJson(path) {
+    const headers = { Accept: "application/json" };
+    const token = fragment().get("token");
+    if (token) {
+      headers.Authorization = "Bearer " + token;
+    }
+    let response;
+    try {
+      response = await fetch(path, { headers: headers, cache: "no-store" });
+    } catch (e) {
+      throw new Error(path + ": server unreachable");
+    }
+    if (!response.ok) {
+      let detail = "";
+      try {
+        const body = await response.json();
+        if (body && typeof body.error === "string") {
+          detail = ": " + body.error;
+        }
+      } catch (ignored) {
+        // The error body is optional; the status alone is reported.
+      }
+      throw new Error(path + ": HTTP " + response.status + detail);
+    }
+    return response.json();
+  }
+
+  function showBanner(message) {
+    const banner = byId("banner");
+    banner.textContent = message;
+    banner.hidden = false;
+  }
+
+  function hideBanner() {
+    byId("banner").hidden = true;
+  }
+
+  // ---------------------------------------------------------------- fleet table
+
+  function alertBadges(types) {
+    if (!Array.isArray(types) || types.length === 0) {
+      return [el("span", { class: "muted", text: DASH })];
+    }
+    return types.map((type) => el("span", { class: "badge badge-" + String(type).toLowerCase(), text: type }));
+  }
+
+  function alphaCell(run) {
+    if (!isNum(run.alpha)) {
+      return el("td", { class: "num", text: DASH });
+    }
+    const interval = isNum(run.alpha_ci_low) && isNum(run.alpha_ci_high)
+      ? " [" + run.alpha_ci_low.toFixed(3) + ", " + run.alpha_ci_high.toFixed(3) + "]"
+      : " [" + DASH + "]";
+    // The interval lies wholly below the law's prediction: the base saturates faster than its setting predicts.
+    const below = isNum(run.alpha_ci_high) && isNum(run.alpha_predicted) && run.alpha_ci_high < run.alpha_predicted;
+    return el("td", { class: below ? "num below" : "num" }, [
+      el("strong", { text: run.alpha.toFixed(3) }),
+      el("span", { class: "ci", text: interval }),
+    ]);
+  }
+
+  function progressCell(run) {
+    const target = run.target_d2_tokens;
+    const text = fmtTokens(run.d2_tokens) + (isNum(target) ? " / " + fmtTokens(target) : "");
+    const children = [el("span", { text: text })];
+    if (isNum(target) && target > 0 && isNum(run.d2_tokens)) {
+      const pct = Math.max(0, Math.min(100, (100 * run.d2_tokens) / target));
+      children.push(el("span", { class: "bar" }, [el("span", { class: "bar-fill", style: "width:" + pct.toFixed(1) + "%" })]));
+    }
+    return el("td", { class: "num" }, children);
+  }
+
+  function fleetRow(run) {
+    const selected = run.run_id === state.selected;
+    return el(
+      "tr",
+      {
+        "data-run": run.run_id,
+        class: selected ? "selected" : null,
+        "aria-selected": selected ? "true" : "false",
+        tabindex: "0",
+      },
+      [
+        el("td", { class: "run-id" }, [
+          el("span", { text: run.run_id }),
+          run.finished ? el("span", { class: "tag", text: "finished" }) : null,
+        ]),
+        el("td", { text: run.setting || DASH }),
+        el("td", { class: "num", text: fmtTokens(run.d1_tokens) }),
+        progressCell(run),
+        el("td", { class: "num", text: fmtFixed(run.last_loss, 4) }),
+        alphaCell(run),
+        el("td", { class: "num", text: fmtFixed(run.alpha_predicted, 3) }),
+        el("td", { class: "num", text: fmtGain(run.gain_per_billion_tokens) }),
+        el("td", { class: "verdict", text: run.verdict || DASH }),
+        el("td", { class: "alert-cell" }, alertBadges(run.open_alerts)),
+      ]
+    );
+  }
+
+  function renderFleet(runs) {
+    const body = byId("fleet").tBodies[0];
+    if (runs.length === 0) {
+      replaceChildren(body, [
+        el("tr", { class: "empty" }, [
+          el("td", { colspan: "10", text: "No runs yet. Send events to satwatch.events or POST /api/events." }),
+        ]),
+      ]);
+    } else {
+      replaceChildren(body, runs.map(fleetRow));
+    }
+    byId("fleet-count").textContent = "(" + runs.length + ")";
+  }
+
+  // ---------------------------------------------------------------- alerts
+
+  function alertItem(alert, withRun) {
+    const severity = String(alert.severity || "INFO").toLowerCase();
+    const head = [
+      el("span", { class: "sev sev-" + severity, text: alert.severity || "INFO" }),
+      el("span", { class: "badge badge-" + String(alert.type).toLowerCase(), text: alert.type || DASH }),
+    ];
+    if (withRun) {
+      head.push(el("a", { class: "alert-run", href: "#", "data-select": alert.run_id, text: alert.run_id }));
+    }
+    const facts = ["opened " + fmtAge(alert.ts)];
+    if (isNum(alert.d2_tokens)) {
+      facts.push("at D2 " + fmtTokens(alert.d2_tokens));
+    }
+    if (isNum(alert.tokens_saved)) {
+      facts.push("stopping now saves " + fmtTokens(alert.tokens_saved) + " tokens");
+    }
+    return el("li", { class: "alert alert-" + severity }, [
+      el("div", { class: "alert-head" }, head),
+      el("div", { class: "alert-message", text: alert.message || "" }),
+      el("div", { class: "alert-facts", title: alert.ts || "", text: facts.join(" · ") }),
+    ]);
+  }
+
+  function renderAlertList(node, alerts, withRun, emptyText) {
+    if (alerts.length === 0) {
+      replaceChildren(node, [el("li", { class: "muted", text: emptyText })]);
+    } else {
+      replaceChildren(node, alerts.map((a) => alertItem(a, withRun)));
+    }
+  }
+
+  function openOnly(alerts) {
+    return (Array.isArray(alerts) ? alerts : []).filter((a) => !a.state || String(a.state).toUpperCase() === "OPEN");
+  }
+
+  // ---------------------------------------------------------------- chart
+
+  // uPlot wants one shared x array: merge the x values of the three sources, null where a series has no point.
+  function chartData(detail) {
+    const sources = [
+      (detail.bins || []).filter((b) => !isExcluded(b)),
+      (detail.bins || []).filter(isExcluded),
+      detail.fitted_curve || [],
+      detail.predicted_curve || [],
+    ];
+    const usable = (p) => isNum(p.d2_tokens) && p.d2_tokens > 0 && isNum(p.loss) && p.loss > 0;
+    const xs = new Set();
+    for (const source of sources) {
+      for (const p of source) {
+        if (usable(p)) {
+          xs.add(p.d2_tokens / 1e9);
+        }
+      }
+    }
+    const x = Array.from(xs).sort((a, b) => a - b);
+    const index = new Map(x.map((v, i) => [v, i]));
+    let points = 0;
+    const ys = sources.map((source) => {
+      const y = new Array(x.length).fill(null);
+      for (const p of source) {
+        if (usable(p)) {
+          y[index.get(p.d2_tokens / 1e9)] = p.loss;
+          points += 1;
+        }
+      }
+      return y;
+    });
+    return { data: [x].concat(ys), points: points };
+  }
+
+  function isExcluded(bin) {
+    return EXCLUDED_PHASES.indexOf(String(bin.phase || "").toUpperCase()) >= 0;
+  }
+
+  // Ticks for a log axis: powers of ten, else 1-2-5 or 1..9 per decade; over less than a decade (loss usually spans
+  // 2.0-3.5) evenly spaced round numbers read better than the one or two mantissa ticks a log axis would get.
+  function logTicks(min, max) {
+    for (const mantissas of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+      const ticks = [];
+      for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) {
+        for (const m of mantissas) {
+          const v = m * Math.pow(10, e);
+          if (v >= min && v <= max) {
+            ticks.push(v);
+          }
+        }
+      }
+      if (ticks.length >= 4) {
+        return ticks;
+      }
+    }
+    const raw = (max - min) / 5;
+    const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
+    const ticks = [];
+    for (let v = Math.ceil(min / step) * step; v <= max; v += step) {
+      ticks.push(Number(v.toPrecision(6)));
+    }
+    return ticks;
+  }
+
+  function paddedRange(padding) {
+    return (u, min, max) => {
+      if (!isNum(min) || !isNum(max) || min <= 0) {
+        return [1, 10];
+      }
+      return min === max ? [min / 1.1, max * 1.1] : [min / padding, max * padding];
+    };
+  }
+
+  function axisValues(u, splits) {
+    return splits.map((v) => (v === null ? "" : trimNumber(v)));
+  }
+
+  function chartOptions(width) {
+    const dot = (fill) => ({ show: true, size: 6, width: 1.5, fill: fill });
+    return {
+      width: width,
+      height: CHART_HEIGHT,
+      scales: {
+        x: { time: false, distr: 3, range: paddedRange(1.12) },
+        y: { distr: 3, range: paddedRange(1.01) },
+      },
+      axes: [
+        {
+          label: "D2, second-stage tokens (billions)",
+          splits: (u) => logTicks(u.scales.x.min, u.scales.x.max),
+          // uPlot labels only the powers of ten of a log axis by default; our splits are already sparse.
+          filter: (u, splits) => splits,
+          values: axisValues,
+        },
+        {
+          label: "loss",
+          size: 60,
+          splits: (u) => logTicks(u.scales.y.min, u.scales.y.max),
+          filter: (u, splits) => splits,
+          values: axisValues,
+        },
+      ],
+      series: [
+        { label: "D2 (B tokens)", value: (u, v) => (v === null ? DASH : trimNumber(v)) },
+        { label: "binned loss", stroke: "#2563eb", paths: () => null, points: dot("#2563eb"), value: lossValue },
+        { label: "warmup / anneal", stroke: "#94a3b8", paths: () => null, points: dot("#ffffff"), value: lossValue },
+        { label: "fitted", stroke: "#0f172a", width: 2, spanGaps: true, points: { show: false }, value: lossValue },
+        {
+          label: "predicted",
+          stroke: "#ea580c",
+          width: 2,
+          dash: [8, 6],
+          spanGaps: true,
+          points: { show: false },
+          value: lossValue,
+        },
+      ],
+    };
+  }
+
+  function lossValue(u, v) {
+    return v === null || v === undefined ? DASH : v.toFixed(4);
+  }
+
+  function chartWidth() {
+    return Math.max(320, byId("chart").clientWidth);
+  }
+
+  function destroyChart() {
+    if (state.chart) {
+      state.chart.destroy();
+      state.chart = null;
+      state.chartRun = null;
+    }
+  }
+
+  function renderChart(runId, detail) {
+    const container = byId("chart");
+    const built = chartData(detail);
+    container.setAttribute("data-chart-points", String(built.points));
+    if (built.points === 0) {
+      destroyChart();
+      replaceChildren(container, [el("p", { class: "chart-empty", text: "No points yet for this run." })]);
+      return;
+    }
+    if (typeof window.uPlot !== "function") {
+      throw new Error("the chart library (uPlot) did not load");
+    }
+    if (state.chart && state.chartRun === runId) {
+      state.chart.setData(built.data);
+      return;
+    }
+    destroyChart();
+    replaceChildren(container, []);
+    state.chart = new window.uPlot(chartOptions(chartWidth()), built.data, container);
+    state.chartRun = runId;
+  }
+
+  function renderRun(detail) {
+    const run = detail.run || {};
+    const fit = detail.fit || {};
+    byId("chart-run").textContent = run.run_id || DASH;
+    const facts = [
+      "setting " + (run.setting || DASH),
+      "D1 " + fmtTokens(run.d1_tokens),
+      "D2 " + fmtTokens(run.d2_tokens),
+      "α " + fmtFixed(run.alpha, 3),
+      "α log-log " + fmtFixed(run.alpha_loglog, 3),
+      "α local " + fmtFixed(run.alpha_local, 3),
+      "E " + fmtFixed(fit.e, 3),
+      "projected loss at target " + fmtFixed(run.projected_loss_at_target, 4),
+    ];
+    byId("chart-facts").textContent = facts.join(" · ");
+    renderChart(run.run_id, detail);
+    renderAlertList(byId("run-alerts"), openOnly(detail.alerts), false, "None.");
+  }
+
+  function renderNoRun() {
+    destroyChart();
+    byId("chart-run").textContent = DASH;
+    byId("chart-facts").textContent = "";
+    const container = byId("chart");
+    container.setAttribute("data-chart-points", "0");
+    replaceChildren(container, [el("p", { class: "chart-empty", text: "No run to show yet." })]);
+    replaceChildren(byId("run-alerts"), [el("li", { class: "muted", text: "None." })]);
+  }
+
+  // ---------------------------------------------------------------- refresh loop
+
+  async function loadSelected(generation) {
+    if (!state.selected) {
+      renderNoRun();
+      return;
+    }
+    const runId = state.selected;
+    const detail = await getJson("/api/runs/" + encodeURIComponent(runId));
+    // A click during the fetch selected another run: its own load renders it.
+    if (generation === state.generation && runId === state.selected) {
+      renderRun(detail);
+    }
+  }
+
+  async function refresh() {
+    const generation = ++state.generation;
+    try {
+      const [runsDoc, alertsDoc] = await Promise.all([getJson("/api/runs"), getJson("/api/alerts")]);
+      const runs = Array.isArray(runsDoc.runs) ? runsDoc.runs : [];
+      const known = (id) => runs.some((r) => r.run_id === id);
+      if (!state.selected || !known(state.selected)) {
+        const wanted = fragment().get("run");
+        state.selected = wanted && known(wanted) ? wanted : runs.length > 0 ? runs[0].run_id : null;
+      }
+      renderFleet(runs);
+      const alerts = openOnly(alertsDoc.alerts);
+      renderAlertList(byId("alerts"), alerts, true, "No open alerts.");
+      byId("alerts-count").textContent = "(" + alerts.length + ")";
+      await loadSelected(generation);
+      hideBanner();
+      byId("status").textContent = "updated " + new Date().toLocaleTimeString() + " · refreshes every 5 s";
+      document.body.setAttribute("data-ready", "1");
+    } catch (e) {
+      showBanner("Cannot update the dashboard: " + e.message + ". Retrying every 5 s.");
+      byId("status").textContent = "update failed " + new Date().toLocaleTimeString();
+    } finally {
+      if (generation === state.generation) {
+        schedule();
+      }
+    }
+  }
+
+  function schedule() {
+    clearTimeout(state.timer);
+    state.timer = setTimeout(refresh, REFRESH_MS);
+  }
+
+  function select(runId) {
+    if (!runId || runId === state.selected) {
+      return;
+    }
+    state.selected = runId;
+    rememberSelection(runId);
+    for (const row of byId("fleet").tBodies[0].rows) {
+      const on = row.getAttribute("data-run") === runId;
+      row.classList.toggle("selected", on);
+      row.setAttribute("aria-selected", on ? "true" : "false");
+    }
+    refresh();
+  }
+
+  function start() {
+    const body = byId("fleet").tBodies[0];
+    body.addEventListener("click", (event) => {
+      const row = event.target.closest("tr[data-run]");
+      if (row) {
+        select(row.getAttribute("data-run"));
+      }
+    });
+    body.addEventListener("keydown", (event) => {
+      const row = event.target.closest("tr[data-run]");
+      if (row && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        select(row.getAttribute("data-run"));
+      }
+    });
+    byId("alerts").addEventListener("click", (event) => {
+      const link = event.target.closest("[data-select]");
+      if (link) {
+        event.preventDefault();
+        select(link.getAttribute("data-select"));
+      }
+    });
+    window.addEventListener("resize", () => {
+      if (state.chart) {
+        state.chart.setSize({ width: chartWidth(), height: CHART_HEIGHT });
+      }
+    });
+    refresh();
+  }
+
+  start();
+})();

@@ -1,0 +1,222 @@
+package dev.satwatch.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard page in headless Chromium against canned JSON shaped by the issue-4 contract: the shapes the real
+ * app rarely produces (an empty fleet, a run with nothing fitted yet, a failing API). {@link DashboardIT} covers
+ * the page against the real app.
+ */
+class DashboardStubIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldListEveryRunAndDrawTheFirstRunsBinsAndCurves() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            ObjectNode fitted = detail("stub-a", 20, 15, 15);
+            api.answer("/api/runs", 200, runs(summary("stub-a", 0.31), summary("stub-b", Double.NaN)))
+                    .answer("/api/runs/stub-a", 200, fitted.toString())
+                    .answer("/api/runs/stub-b", 200, detail("stub-b", 0, 0, 0).toString())
+                    .answer("/api/alerts", 200, "{\"alerts\":[" + alert("stub-a") + "]}");
+
+            DashboardBrowser.Visit visit = DashboardBrowser.find(dir).dumpDom(api.uri());
+            DashboardPage page = visit.page();
+
+            assertThat(visit.exitCode()).isZero();
+            assertThat(visit.consoleProblems()).isEmpty();
+            assertThat(api.missing()).isEmpty();
+            assertThat(page.errors()).as(page.html()).isZero();
+            assertThat(page.ready()).isTrue();
+            assertThat(page.runIds()).containsExactly("stub-a", "stub-b");
+            // 20 bins + 15 fitted + 15 predicted points, all on positive axes: every one is drawn.
+            assertThat(page.chartPoints()).isEqualTo(50);
+            assertThat(page.bannerShown()).isFalse();
+            assertThat(page.html()).contains("DIMINISHING_RETURNS").contains("gain per billion tokens fell");
+        }
+    }
+
+    @Test
+    void shouldShowNullsAsDashesAndAnEmptyChartForARunWithoutPoints() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            api.answer("/api/runs", 200, runs(summary("bare", Double.NaN)))
+                    .answer("/api/runs/bare", 200, detail("bare", 0, 0, 0).toString())
+                    .answer("/api/alerts", 200, "{\"alerts\":[]}");
+
+            DashboardPage page = DashboardBrowser.find(dir).dumpDom(api.uri()).page();
+
+            assertThat(page.errors()).as(page.html()).isZero();
+            assertThat(page.ready()).isTrue();
+            assertThat(page.runIds()).containsExactly("bare");
+            assertThat(page.chartPoints()).isZero();
+            assertThat(page.html())
+                    .contains("No points yet for this run.")
+                    .doesNotContain("NaN")
+                    .doesNotContain("null");
+        }
+    }
+
+    @Test
+    void shouldShowAnEmptyFleetWithoutErrors() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            api.answer("/api/runs", 200, "{\"runs\":[]}").answer("/api/alerts", 200, "{\"alerts\":[]}");
+
+            DashboardPage page = DashboardBrowser.find(dir).dumpDom(api.uri()).page();
+
+            assertThat(page.errors()).as(page.html()).isZero();
+            assertThat(page.ready()).isTrue();
+            assertThat(page.runIds()).isEmpty();
+            assertThat(page.chartPoints()).isZero();
+            assertThat(page.html()).contains("No runs yet");
+        }
+    }
+
+    @Test
+    void shouldShowABannerRatherThanThrowWhenTheApiFails() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            api.answer("/api/runs", 503, "{\"error\":\"streams not running\"}")
+                    .answer("/api/alerts", 200, "{\"alerts\":[]}");
+
+            DashboardBrowser.Visit visit = DashboardBrowser.find(dir).dumpDom(api.uri());
+            DashboardPage page = visit.page();
+
+            assertThat(page.bannerShown()).isTrue();
+            assertThat(page.bannerText()).contains("HTTP 503").contains("streams not running");
+            assertThat(page.errors()).as(page.html()).isZero();
+            assertThat(page.ready()).isFalse();
+            assertThat(visit.log()).noneMatch(l -> l.contains("Uncaught"));
+        }
+    }
+
+    @Test
+    void shouldRecordAMissingChartLibraryAsAnErrorTheTestsCanSee() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            api.answer("/api/runs", 200, runs(summary("stub-a", 0.31)))
+                    .answer(
+                            "/api/runs/stub-a",
+                            200,
+                            detail("stub-a", 20, 15, 15).toString())
+                    .answer("/api/alerts", 200, "{\"alerts\":[]}")
+                    .answer("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", 404, "{\"error\":\"gone\"}");
+
+            DashboardBrowser.Visit visit = DashboardBrowser.find(dir).dumpDom(api.uri());
+            DashboardPage page = visit.page();
+
+            // The hooks DashboardIT relies on do fail: the recorder counts the failed load and logs it.
+            assertThat(page.errors()).isPositive();
+            assertThat(visit.consoleProblems()).anyMatch(l -> l.contains("Failed to load resource"));
+            assertThat(page.bannerShown()).isTrue();
+            assertThat(page.bannerText()).contains("uPlot");
+        }
+    }
+
+    private static String runs(ObjectNode... summaries) {
+        ObjectNode doc = JSON.createObjectNode();
+        ArrayNode list = doc.putArray("runs");
+        for (ObjectNode s : summaries) {
+            list.add(s);
+        }
+        return doc.toString();
+    }
+
+    /** A RunSummary; {@code alpha} NaN gives a run with nothing fitted (every estimate null). */
+    private static ObjectNode summary(String runId, double alpha) {
+        boolean fitted = Double.isFinite(alpha);
+        ObjectNode s = JSON.createObjectNode();
+        s.put("run_id", runId);
+        s.put("setting", "cpt-code");
+        s.put("d1_tokens", 3.0e11);
+        s.put("d2_tokens", 1.2e10);
+        s.put("target_d2_tokens", 5.0e10);
+        s.put("last_loss", 2.31);
+        s.put("points", 120);
+        for (String key : new String[] {
+            "alpha",
+            "alpha_ci_low",
+            "alpha_ci_high",
+            "alpha_predicted",
+            "alpha_loglog",
+            "alpha_local",
+            "gain_per_billion_tokens",
+            "projected_loss_at_target"
+        }) {
+            if (fitted) {
+                s.put(key, alpha);
+            } else {
+                s.putNull(key);
+            }
+        }
+        if (fitted) {
+            s.put("verdict", "ok");
+        } else {
+            s.putNull("verdict");
+        }
+        s.putArray("open_alerts").add(fitted ? "DIMINISHING_RETURNS" : "FIT_UNRELIABLE");
+        s.put("finished", false);
+        return s;
+    }
+
+    /** A run detail with log-spaced bins from 1e9 tokens and curves over the same range (L = 1.8 + 0.9 D2^-0.3). */
+    private static ObjectNode detail(String runId, int bins, int fittedPoints, int predictedPoints) {
+        ObjectNode d = JSON.createObjectNode();
+        d.set("run", summary(runId, bins == 0 ? Double.NaN : 0.31));
+        if (bins == 0) {
+            d.putNull("fit");
+        } else {
+            d.putObject("fit").put("run_id", runId).put("e", 1.8).put("b", 0.9).put("alpha", 0.3);
+        }
+        ArrayNode b = d.putArray("bins");
+        for (int i = 0; i < bins; i++) {
+            double tokens = 1e9 * Math.pow(10, i / 16.0);
+            b.addObject()
+                    .put("d2_tokens", tokens)
+                    .put("loss", loss(tokens, 0.3))
+                    .put("std", 0.01)
+                    .put("count", 4)
+                    .put("phase", i < 2 ? "WARMUP" : "STABLE");
+        }
+        curve(d.putArray("fitted_curve"), fittedPoints, 0.3);
+        curve(d.putArray("predicted_curve"), predictedPoints, 0.33);
+        d.putArray("alerts");
+        return d;
+    }
+
+    private static void curve(ArrayNode into, int points, double alpha) {
+        for (int i = 0; i < points; i++) {
+            // Offset from the bins' x values so the chart has to merge distinct x arrays.
+            double tokens = 1.1e9 * Math.pow(10, 1.5 * i / Math.max(1, points - 1));
+            into.addObject().put("d2_tokens", tokens).put("loss", loss(tokens, alpha));
+        }
+    }
+
+    private static double loss(double tokens, double alpha) {
+        return 1.8 + 0.9 * Math.pow(tokens / 1e9, -alpha);
+    }
+
+    private static String alert(String runId) {
+        ObjectNode a = JSON.createObjectNode();
+        a.put("run_id", runId);
+        a.put("setting", "cpt-code");
+        a.put("type", "DIMINISHING_RETURNS");
+        a.put("severity", "WARNING");
+        a.put("state", "OPEN");
+        a.put("sequence", 1);
+        a.put("alert_id", runId + "/DIMINISHING_RETURNS/1");
+        a.put("ts", "2026-11-26T10:00:00Z");
+        a.put("d2_tokens", 1.2e10);
+        a.putObject("values").put("gain_per_billion_tokens", 4e-4);
+        a.put("tokens_saved", 3.8e10);
+        a.put("message", "gain per billion tokens fell to 0.0004");
+        return a.toString();
+    }
+}
