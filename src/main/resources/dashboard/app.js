@@ -260,7 +260,10 @@
     if (withRun) {
       head.push(el("a", { class: "alert-run", href: "#", "data-select": alert.run_id, text: alert.run_id }));
     }
-    const facts = ["opened " + fmtAge(alert.ts)];
+    const facts = [];
+    if (alert.ts) {
+      facts.push("opened " + fmtAge(alert.ts));
+    }
     if (isNum(alert.d2_tokens)) {
       facts.push("at D2 " + fmtTokens(alert.d2_tokens));
     }
@@ -342,9 +345,9 @@
         return ticks;
       }
     }
-    const raw = (max - min) / 5;
-    const magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-    const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw);
+    // The finest round step (1, 2, 2.5 or 5 times a power of ten) that leaves at most 8 ticks.
+    const magnitude = Math.pow(10, Math.floor(Math.log10((max - min) / 10)));
+    const step = [1, 2, 2.5, 5, 10, 20, 25, 50].map((m) => m * magnitude).find((s) => (max - min) / s <= 8);
     const ticks = [];
     for (let v = Math.ceil(min / step) * step; v <= max; v += step) {
       ticks.push(Number(v.toPrecision(6)));
