@@ -253,12 +253,14 @@ class WatchLoopTest(unittest.TestCase):
             fake.set_decision("run-w", GO_ON)
             client = SatwatchClient(fake.url, "run-w", **FAST)
             done = []
-            for step in watch_loop(client, range(1000), poll_every_steps=10):
-                client.log_loss(step, 3.0 / (1 + step), d2_tokens=float(step + 1))
-                done.append(step)
-                if step == 24:
-                    fake.set_decision("run-w", STOP)
+            with self.assertLogs("satwatch_client", "WARNING") as logs:
+                for step in watch_loop(client, range(1000), poll_every_steps=10):
+                    client.log_loss(step, 3.0 / (1 + step), d2_tokens=float(step + 1))
+                    done.append(step)
+                    if step == 24:
+                        fake.set_decision("run-w", STOP)
             client.close(5)
+            self.assertTrue(any("stopping run run-w after 30 steps" in m for m in logs.output), logs.output)
             # Polls after steps 10, 20 (go on) and 30 (stop): the body ran for steps 0..29.
             self.assertEqual(list(range(30)), done)
             self.assertEqual(3, len(fake.gets()))
