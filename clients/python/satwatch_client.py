@@ -411,8 +411,11 @@ class SatwatchClient:
         try:
             answer = self.decision(timeout)
         except SatwatchError as e:
-            level = logging.DEBUG if e.status == 404 else logging.WARNING
-            log.log(level, "satwatch: no decision for run %s: %s", self.run_id, e)
+            if e.status == 404:
+                # Normal early in a run: the server has not processed its first events yet.
+                log.debug("satwatch: no decision for run %s yet: %s", self.run_id, e)
+            else:
+                self._warn("decision", "satwatch: no decision for run %s (training goes on): %s", self.run_id, e)
             return False
         return answer["stop"]
 
