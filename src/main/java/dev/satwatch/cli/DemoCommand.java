@@ -87,12 +87,19 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Also write fits.jsonl and alerts.jsonl, read back from the output topics.")
     Path outDir;
 
+    @Option(
+            names = "--port",
+            defaultValue = "0",
+            description =
+                    "HTTP port of the dashboard, API and /metrics; 0 = any free port (default: ${DEFAULT-VALUE}).")
+    int port;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (runs < 1 || duration.isNegative() || duration.isZero()) {
-            err.println("satwatch demo: --runs must be ≥ 1 and --duration positive");
+        if (runs < 1 || duration.isNegative() || duration.isZero() || port < 0 || port > 65535) {
+            err.println("satwatch demo: --runs must be ≥ 1, --duration positive and --port in 0..65535");
             return ExitCodes.USAGE;
         }
         List<TimedEvent> events;
@@ -111,13 +118,17 @@ public final class DemoCommand implements Callable<Integer> {
             kafka.start();
             out.println("Kafka broker at " + kafka.bootstrapServers());
             SatwatchConfig config = SatwatchConfigLoader.create()
-                    .withOverrides(demoSettings(
-                            kafka.bootstrapServers(), stateDir, input == null ? historyLaws(stateDir, out) : null))
+                    .withOverrides(withPort(demoSettings(
+                            kafka.bootstrapServers(), stateDir, input == null ? historyLaws(stateDir, out) : null)))
                     .load();
             StreamCounters counters = new StreamCounters();
-            try (SatwatchApp app = SatwatchApp.start(config, counters);
+            try (ServingApp serving = ServingApp.start(config, counters);
                     OutputWatcher watcher = new OutputWatcher(kafkaMap(kafka), out, outDir);
                     EventPublisher publisher = new EventPublisher(kafkaMap(kafka), "satwatch.events")) {
+                SatwatchApp app = serving.app();
+                out.println("dashboard: " + serving.dashboardUrl());
+                out.println("metrics: " + serving.dashboardUrl() + "metrics");
+                out.flush();
                 if (!app.awaitRunning(Duration.ofSeconds(60))) {
                     err.println("satwatch demo: the streaming app did not start (state " + app.state() + ")");
                     return 70;
@@ -167,6 +178,12 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The app's settings for the demo: the embedded broker, a temporary state dir, and demo-speed timing. */
+    private Map<String, String> withPort(Map<String, String> settings) {
+        Map<String, String> s = new LinkedHashMap<>(settings);
+        s.put("http.port", Integer.toString(port));
+        return s;
+    }
+
     static Map<String, String> demoSettings(String bootstrap, Path stateDir, Path lawsFile) {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("kafka.bootstrap.servers", bootstrap);

@@ -65,9 +65,13 @@ public final class RunCommand implements Callable<Integer> {
             return ExitCodes.DATA_ERROR;
         }
         try (ShutdownSignal shutdown = new ShutdownSignal();
-                SatwatchApp app = SatwatchApp.start(cfg, new StreamCounters())) {
+                ServingApp serving = ServingApp.start(cfg, new StreamCounters())) {
+            SatwatchApp app = serving.app();
             err.println("satwatch: application " + cfg.applicationId() + " on Kafka "
                     + cfg.kafka().get("bootstrap.servers") + " (" + cfg.processingGuarantee() + "); Ctrl-C stops");
+            err.println("dashboard: " + serving.dashboardUrl());
+            err.println("metrics: " + serving.dashboardUrl() + "metrics");
+            err.flush();
             while (!shutdown.await(Duration.ofSeconds(1))) {
                 KafkaStreams.State state = app.state();
                 if (state == KafkaStreams.State.ERROR || state == KafkaStreams.State.NOT_RUNNING) {
@@ -83,6 +87,10 @@ public final class RunCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return ExitCodes.OK;
+        } catch (java.io.IOException e) {
+            err.println("satwatch run: cannot start the HTTP server on " + cfg.httpBind() + ":" + cfg.httpPort() + ": "
+                    + e.getMessage());
+            return ExitCodes.UNAVAILABLE;
         } catch (IllegalStateException | org.apache.kafka.common.KafkaException e) {
             err.println("satwatch run: " + e.getMessage());
             return ExitCodes.UNAVAILABLE;

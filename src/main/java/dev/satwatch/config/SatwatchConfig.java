@@ -4,6 +4,7 @@ import dev.satwatch.track.TrackerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -29,6 +30,14 @@ import java.util.Properties;
  * @param calibrationMaxRuns newest finished runs kept per setting for law calibration
  * @param calibrationMinRuns finished runs a setting needs before its law is calibrated and published
  * @param tracker per-run tracker settings ({@code tracker.*} and {@code detect.*} keys)
+ * @param metricsMaxRuns most runs whose per-run series are exported to /metrics
+ * @param metricsFinishedGrace how long a finished run's series stay exported after it finished
+ * @param httpBind address the HTTP server binds to ({@code 127.0.0.1} unless configured)
+ * @param httpPort HTTP port, 0 for any free port
+ * @param httpToken bearer token required by {@code /api/**}; empty means no token
+ * @param webhookUrls URLs every alert transition is POSTed to (may be empty)
+ * @param webhookMaxAttempts attempts per delivery before it counts as failed
+ * @param webhookTimeout timeout of one delivery attempt
  */
 public record SatwatchConfig(
         Map<String, String> kafka,
@@ -43,7 +52,15 @@ public record SatwatchConfig(
         Duration finishedRunRetention,
         int calibrationMaxRuns,
         int calibrationMinRuns,
-        TrackerConfig tracker) {
+        TrackerConfig tracker,
+        int metricsMaxRuns,
+        Duration metricsFinishedGrace,
+        String httpBind,
+        int httpPort,
+        String httpToken,
+        List<String> webhookUrls,
+        int webhookMaxAttempts,
+        Duration webhookTimeout) {
 
     /** Processing guarantee value for exactly-once (the default). */
     public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
@@ -61,6 +78,11 @@ public record SatwatchConfig(
         Objects.requireNonNull(punctuationInterval, "punctuationInterval");
         Objects.requireNonNull(finishedRunRetention, "finishedRunRetention");
         Objects.requireNonNull(tracker, "tracker");
+        Objects.requireNonNull(metricsFinishedGrace, "metricsFinishedGrace");
+        Objects.requireNonNull(httpBind, "httpBind");
+        httpToken = httpToken == null ? "" : httpToken;
+        webhookUrls = List.copyOf(webhookUrls);
+        Objects.requireNonNull(webhookTimeout, "webhookTimeout");
     }
 
     /** The defaults of {@code config/satwatch.properties}, with no file, environment or flags applied. */
@@ -92,6 +114,27 @@ public record SatwatchConfig(
                 finishedRunRetention,
                 calibrationMaxRuns,
                 calibrationMinRuns,
-                tracker);
+                tracker,
+                metricsMaxRuns,
+                metricsFinishedGrace,
+                httpBind,
+                httpPort,
+                httpToken,
+                webhookUrls,
+                webhookMaxAttempts,
+                webhookTimeout);
+    }
+
+    /** Whether the HTTP API requires a bearer token. */
+    public boolean httpTokenRequired() {
+        return !httpToken.isEmpty();
+    }
+
+    /** Keeps the token out of logs and exception messages. */
+    @Override
+    public String toString() {
+        return "SatwatchConfig[applicationId=" + applicationId + ", kafka=" + kafka.keySet() + ", httpBind=" + httpBind
+                + ", httpPort=" + httpPort + ", httpToken=" + (httpTokenRequired() ? "(set)" : "(none)")
+                + ", webhookUrls=" + webhookUrls.size() + "]";
     }
 }

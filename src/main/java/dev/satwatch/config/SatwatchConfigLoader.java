@@ -4,13 +4,17 @@ import dev.satwatch.detect.DetectConfig;
 import dev.satwatch.track.TrackerConfig;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -59,6 +63,14 @@ public final class SatwatchConfigLoader {
     static final String FINISHED_RUN_RETENTION = "streams.finished.run.retention";
     static final String CALIBRATION_MAX_RUNS = "calibration.max.runs";
     static final String CALIBRATION_MIN_RUNS = "calibration.min.runs";
+    static final String METRICS_MAX_RUNS = "metrics.max.runs";
+    static final String METRICS_FINISHED_GRACE = "metrics.finished.grace";
+    static final String HTTP_BIND = "http.bind";
+    static final String HTTP_PORT = "http.port";
+    static final String HTTP_TOKEN = "http.token";
+    static final String WEBHOOKS_URLS = "webhooks.urls";
+    static final String WEBHOOKS_MAX_ATTEMPTS = "webhooks.max.attempts";
+    static final String WEBHOOKS_TIMEOUT = "webhooks.timeout";
 
     private static final String TRACKER_PREFIX = "tracker.";
     private static final String DETECT_PREFIX = "detect.";
@@ -116,6 +128,14 @@ public final class SatwatchConfigLoader {
         d.put(FINISHED_RUN_RETENTION, "24h");
         d.put(CALIBRATION_MAX_RUNS, "64");
         d.put(CALIBRATION_MIN_RUNS, "3");
+        d.put(METRICS_MAX_RUNS, "500");
+        d.put(METRICS_FINISHED_GRACE, "10m");
+        d.put(HTTP_BIND, "127.0.0.1");
+        d.put(HTTP_PORT, "8080");
+        d.put(HTTP_TOKEN, "");
+        d.put(WEBHOOKS_URLS, "");
+        d.put(WEBHOOKS_MAX_ATTEMPTS, "5");
+        d.put(WEBHOOKS_TIMEOUT, "5s");
         TrackerConfig tracker = TrackerConfig.defaults();
         Map<String, String> trackerKeys = BINDER.defaults(tracker, TRACKER_PREFIX);
         trackerKeys.forEach((k, v) -> {
@@ -229,6 +249,19 @@ public final class SatwatchConfigLoader {
         if (minRuns > maxRuns) {
             throw minRunsValue.error("must not exceed " + CALIBRATION_MAX_RUNS + " (" + maxRuns + ")");
         }
+        int metricsMaxRuns = atLeast(values.get(METRICS_MAX_RUNS), 0);
+        Duration grace = ConfigValues.duration(values.get(METRICS_FINISHED_GRACE));
+        String bind = values.get(HTTP_BIND).value().trim();
+        if (bind.isEmpty()) {
+            throw values.get(HTTP_BIND).error("must not be empty");
+        }
+        int port = atLeast(values.get(HTTP_PORT), 0);
+        if (port > 65535) {
+            throw values.get(HTTP_PORT).error("must be at most 65535");
+        }
+        List<String> urls = webhookUrls(values.get(WEBHOOKS_URLS));
+        int attempts = atLeast(values.get(WEBHOOKS_MAX_ATTEMPTS), 1);
+        Duration webhookTimeout = positive(values.get(WEBHOOKS_TIMEOUT));
         TrackerConfig tracker = BINDER.bind(TrackerConfig.defaults(), TRACKER_PREFIX, values, new HashSet<>());
         return new SatwatchConfig(
                 kafka,
@@ -243,7 +276,37 @@ public final class SatwatchConfigLoader {
                 retention,
                 maxRuns,
                 minRuns,
-                tracker);
+                tracker,
+                metricsMaxRuns,
+                grace,
+                bind,
+                port,
+                values.get(HTTP_TOKEN).value().trim(),
+                urls,
+                attempts,
+                webhookTimeout);
+    }
+
+    /** The comma-separated absolute http(s) URLs of {@code webhooks.urls}. */
+    private static List<String> webhookUrls(ConfigValue v) {
+        List<String> urls = new ArrayList<>();
+        for (String part : v.value().split(",", -1)) {
+            String url = part.trim();
+            if (url.isEmpty()) {
+                continue;
+            }
+            try {
+                URI uri = new URI(url);
+                if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+                        || uri.getHost() == null) {
+                    throw v.error("'" + url + "' is not an absolute http(s) URL");
+                }
+            } catch (URISyntaxException e) {
+                throw v.error("'" + url + "' is not a URL: " + e.getReason());
+            }
+            urls.add(url);
+        }
+        return List.copyOf(urls);
     }
 
     private static int atLeast(ConfigValue v, int min) {

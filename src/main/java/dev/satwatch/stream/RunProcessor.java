@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -48,7 +49,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * </ul>
  *
  * Processing time for the tracker is {@code context.currentSystemTimeMs()} (the driver's mocked clock in tests).
- * Counts each event as accepted or duplicate. The bytes were validated upstream; should the internal re-keyed topic
+ * Counts each event as accepted or duplicate, and tells the counters' listeners of every fit and alert, of the
+ * duration of each tracker call that refitted, and of runs finishing or resuming. The bytes were validated upstream; should the internal re-keyed topic
  * hold a record that does not parse, it is dead-lettered like any other. One instance per task; not thread-safe.
  */
 public final class RunProcessor implements Processor<String, byte[], String, byte[]> {
@@ -104,8 +106,9 @@ public final class RunProcessor implements Processor<String, byte[], String, byt
         long ts = record.timestamp();
         byte[] stored = states.get(runId);
         RunState state = stored == null ? RunState.create(runId) : RunState.fromBytes(stored);
+        boolean wasFinished = state.finished();
         applyLawChange(state, now, ts);
-        Outcome outcome = tracker.onEvent(state, event, lookup, now);
+        Outcome outcome = timed(() -> tracker.onEvent(state, event, lookup, now));
         counters.record(
                 outcome.result() == EventResult.DUPLICATE
                         ? StreamCounters.Result.DUPLICATE
@@ -113,6 +116,7 @@ public final class RunProcessor implements Processor<String, byte[], String, byt
         states.put(runId, state.toBytes());
         rememberLaw(state);
         emit(runId, outcome, ts);
+        reportFinish(runId, wasFinished, state);
     }
 
     /** The wall-clock sweep: law changes, onWallClock, and deletion of finished runs past retention. */
@@ -132,8 +136,10 @@ public final class RunProcessor implements Processor<String, byte[], String, byt
                 lawVersions.delete(kv.key);
                 continue;
             }
+            boolean wasFinished = state.finished();
             applyLawChange(state, now, wallClockMs);
-            emit(kv.key, tracker.onWallClock(state, lookup, now), wallClockMs);
+            emit(kv.key, timed(() -> tracker.onWallClock(state, lookup, now)), wallClockMs);
+            reportFinish(kv.key, wasFinished, state);
             byte[] after = state.toBytes();
             if (!Arrays.equals(after, kv.value)) {
                 states.put(kv.key, after);
@@ -154,7 +160,25 @@ public final class RunProcessor implements Processor<String, byte[], String, byt
             return; // a new run: its first event uses the current law
         }
         if (used != laws.version(settingOf(state))) {
-            emit(state.runId(), tracker.onLawChanged(state, lookup, now), ts);
+            emit(state.runId(), timed(() -> tracker.onLawChanged(state, lookup, now)), ts);
+        }
+    }
+
+    /** Runs one tracker call; when it refitted, reports how long it took (the refit-duration timer). */
+    private Outcome timed(Supplier<Outcome> call) {
+        long start = System.nanoTime();
+        Outcome outcome = call.get();
+        if (!outcome.fits().isEmpty()) {
+            counters.recordRefit(Duration.ofNanos(System.nanoTime() - start));
+        }
+        return outcome;
+    }
+
+    private void reportFinish(String runId, boolean wasFinished, RunState state) {
+        if (!wasFinished && state.finished()) {
+            counters.recordRunFinished(runId);
+        } else if (wasFinished && !state.finished()) {
+            counters.recordRunResumed(runId);
         }
     }
 
@@ -174,7 +198,7 @@ public final class RunProcessor implements Processor<String, byte[], String, byt
     private void emit(String runId, Outcome outcome, long ts) {
         for (FitUpdate fit : outcome.fits()) {
             context.forward(new Record<>(runId, Topics.FITS.serialize(fit), ts), StreamNames.FITS_SINK);
-            counters.recordFit();
+            counters.recordFit(fit);
         }
         for (Alert alert : outcome.alerts()) {
             context.forward(new Record<>(runId, Topics.ALERTS.serialize(alert), ts), StreamNames.ALERTS_SINK);

@@ -2,8 +2,10 @@ package dev.satwatch.stream;
 
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.Topics;
+import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.serde.LawFileException;
 import dev.satwatch.serde.LawJson;
+import dev.satwatch.track.RunState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -29,9 +32,17 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,11 +71,13 @@ public final class SatwatchApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final StreamCounters counters;
+    private final String applicationServer;
     private final CountDownLatch settled = new CountDownLatch(1);
 
-    private SatwatchApp(KafkaStreams streams, StreamCounters counters) {
+    private SatwatchApp(KafkaStreams streams, StreamCounters counters, String applicationServer) {
         this.streams = streams;
         this.counters = counters;
+        this.applicationServer = applicationServer;
     }
 
     /**
@@ -75,10 +88,26 @@ public final class SatwatchApp implements AutoCloseable {
      */
     public static SatwatchApp start(SatwatchConfig config, StreamCounters counters)
             throws LawFileException, InterruptedException {
+        return start(config, counters, null);
+    }
+
+    /**
+     * Like {@link #start(SatwatchConfig, StreamCounters)}, advertising this instance's HTTP server to the other
+     * instances as Kafka Streams' {@code application.server}, so that interactive queries can find the instance that
+     * holds a run.
+     *
+     * @param applicationServer {@code host:port} of this instance's HTTP server, or null when it has none
+     */
+    public static SatwatchApp start(SatwatchConfig config, StreamCounters counters, String applicationServer)
+            throws LawFileException, InterruptedException {
         createTopics(config);
         seedLaws(config);
-        KafkaStreams streams = new KafkaStreams(SatwatchTopology.build(config, counters), streamsProperties(config));
-        SatwatchApp app = new SatwatchApp(streams, counters);
+        Properties props = streamsProperties(config);
+        if (applicationServer != null) {
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        }
+        KafkaStreams streams = new KafkaStreams(SatwatchTopology.build(config, counters), props);
+        SatwatchApp app = new SatwatchApp(streams, counters, applicationServer);
         streams.setStateListener(app::onStateChange);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -238,6 +267,124 @@ public final class SatwatchApp implements AutoCloseable {
     /** The running Kafka Streams instance, for interactive queries of the stores. */
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /**
+     * The runs in this instance's part of {@code run-state-store} (active tasks only).
+     *
+     * @throws IllegalStateException when the store cannot be queried now (starting, rebalancing, stopped)
+     */
+    public List<RunState> localRunStates() {
+        List<RunState> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = runStore().all()) {
+            while (it.hasNext()) {
+                out.add(RunState.fromBytes(it.next().value));
+            }
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        return out;
+    }
+
+    /**
+     * One run from this instance's part of {@code run-state-store}.
+     *
+     * @throws IllegalStateException when the store cannot be queried now
+     */
+    public Optional<RunState> localRunState(String runId) {
+        try {
+            byte[] bytes = runStore().get(runId);
+            return bytes == null ? Optional.empty() : Optional.of(RunState.fromBytes(bytes));
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * The {@code host:port} of the other instance whose active task holds {@code runId}, empty when this instance
+     * holds it, when no instance is known to, or when this instance advertises no server.
+     */
+    public Optional<String> remoteOwner(String runId) {
+        if (applicationServer == null) {
+            return Optional.empty();
+        }
+        KeyQueryMetadata m;
+        try {
+            m = streams.queryMetadataForKey(
+                    StreamNames.RUN_STATE_STORE, runId, Serdes.String().serializer());
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        if (m == null || m.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return Optional.empty();
+        }
+        String owner = hostPort(m.activeHost());
+        return owner == null || owner.equals(applicationServer) ? Optional.empty() : Optional.of(owner);
+    }
+
+    /** The {@code host:port} of every other instance of this application that advertises a server. */
+    public List<String> otherInstances() {
+        List<String> out = new ArrayList<>();
+        Collection<StreamsMetadata> all;
+        try {
+            all = streams.metadataForAllStreamsClients();
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        for (StreamsMetadata m : all) {
+            String hp = hostPort(m.hostInfo());
+            if (hp != null && !hp.equals(applicationServer) && !out.contains(hp)) {
+                out.add(hp);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The law of {@code setting} from the global {@code laws-store}; empty when none or when its document is bad.
+     *
+     * @throws IllegalStateException when the store cannot be queried now
+     */
+    public Optional<ReuseLaw> law(String setting) {
+        byte[] bytes;
+        try {
+            bytes = streams.store(StoreQueryParameters.fromNameAndType(
+                            StreamNames.LAWS_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()))
+                    .get(setting);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        try {
+            LawJson.Entry e = LawJson.parse(new String(bytes, StandardCharsets.UTF_8), "satwatch.laws[" + setting + "]")
+                    .get(setting);
+            return e == null ? Optional.empty() : Optional.of(e.law());
+        } catch (LawFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private ReadOnlyKeyValueStore<String, byte[]> runStore() {
+        return streams.store(StoreQueryParameters.fromNameAndType(
+                StreamNames.RUN_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+    }
+
+    private IllegalStateException unavailable(InvalidStateStoreException e) {
+        return new IllegalStateException("the run stores are not queryable now (streams " + streams.state() + ")", e);
+    }
+
+    private static String hostPort(HostInfo h) {
+        if (h == null || h.port() < 0 || h.host() == null || h.equals(HostInfo.unavailable())) {
+            return null;
+        }
+        return h.host() + ":" + h.port();
+    }
+
+    /** The {@code host:port} advertised as {@code application.server}, null when none. */
+    public String applicationServer() {
+        return applicationServer;
     }
 
     /** The counters the topology updates. */

@@ -2,20 +2,54 @@ package dev.satwatch.stream;
 
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
+import dev.satwatch.event.FitUpdate;
+import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counters the topology keeps for reconciliation: every input record ends as exactly one of accepted, duplicate
  * or dead-lettered, so {@code input == accepted + duplicate + deadLettered} once the app is idle. Also counts alert
- * transitions by type and state, fit updates, and laws published. A later issue binds these to Micrometer; this
- * class stays free of any metrics library.
+ * transitions by type and state, fit updates, and laws published. This class stays free of any metrics library:
+ * {@code metrics/SatwatchMetrics} reads the counts and registers itself as a {@link Listener} for the per-run
+ * values (latest fit, alert transitions, refit durations, finished runs).
  *
  * <p>Thread-safe: every counter is a {@link LongAdder}, so stream threads of one instance share one object
- * without contention. Counts are per instance and start at zero on start-up.
+ * without contention; listeners sit in a copy-on-write list. Counts are per instance and start at zero on start-up.
  */
 public final class StreamCounters {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamCounters.class);
+
+    /**
+     * Per-run updates, called on the stream thread that processed the run, right after the corresponding output was
+     * forwarded. Several stream threads call one listener concurrently (for different runs), so implementations must
+     * be thread-safe and quick. An exception a listener throws is logged and swallowed: monitoring output must not
+     * stop a stream thread. Every method defaults to doing nothing.
+     */
+    public interface Listener {
+
+        /** A fit update was written to {@code satwatch.fits}. */
+        default void onFit(FitUpdate fit) {}
+
+        /** An alert transition was written to {@code satwatch.alerts}. */
+        default void onAlert(Alert alert) {}
+
+        /** A tracker call that produced at least one fit took {@code elapsed} (the refit duration). */
+        default void onRefit(Duration elapsed) {}
+
+        /** The run finished (run_finished, or silence past the finish timeout). */
+        default void onRunFinished(String runId) {}
+
+        /** A run that had finished by silence received an event and is active again. */
+        default void onRunResumed(String runId) {}
+    }
 
     /** What became of one input record. */
     public enum Result {
@@ -33,6 +67,7 @@ public final class StreamCounters {
     private final Map<AlertType, LongAdder> resolved = new EnumMap<>(AlertType.class);
     private final LongAdder fits = new LongAdder();
     private final LongAdder lawsPublished = new LongAdder();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     /** Counters all at zero. */
     public StreamCounters() {
@@ -43,6 +78,16 @@ public final class StreamCounters {
             opened.put(t, new LongAdder());
             resolved.put(t, new LongAdder());
         }
+    }
+
+    /** Adds a listener for per-run updates; it is called from stream threads from now on. */
+    public void addListener(Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener added before (no effect when absent). */
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
     }
 
     void recordInput() {
@@ -57,10 +102,42 @@ public final class StreamCounters {
         (alert.state() == Alert.State.OPEN ? opened : resolved)
                 .get(alert.type())
                 .increment();
+        for (Listener l : listeners) {
+            notify(l, "onAlert", () -> l.onAlert(alert));
+        }
     }
 
-    void recordFit() {
+    void recordFit(FitUpdate fit) {
         fits.increment();
+        for (Listener l : listeners) {
+            notify(l, "onFit", () -> l.onFit(fit));
+        }
+    }
+
+    void recordRefit(Duration elapsed) {
+        for (Listener l : listeners) {
+            notify(l, "onRefit", () -> l.onRefit(elapsed));
+        }
+    }
+
+    void recordRunFinished(String runId) {
+        for (Listener l : listeners) {
+            notify(l, "onRunFinished", () -> l.onRunFinished(runId));
+        }
+    }
+
+    void recordRunResumed(String runId) {
+        for (Listener l : listeners) {
+            notify(l, "onRunResumed", () -> l.onRunResumed(runId));
+        }
+    }
+
+    private static void notify(Listener listener, String method, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("listener {} failed in {}; ignored", listener, method, e);
+        }
     }
 
     void recordLawPublished() {

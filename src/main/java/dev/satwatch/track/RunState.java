@@ -1,16 +1,20 @@
 package dev.satwatch.track;
 
 import dev.satwatch.detect.AlertState;
+import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.fit.CurveSummary;
 import dev.satwatch.fit.SummaryConfig;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Everything the tracker keeps about one run between events: the value of the {@code run-state-store}.
@@ -33,8 +37,16 @@ import java.util.Objects;
  */
 public final class RunState {
 
-    /** Format version written as the first byte of {@link #toBytes()}. */
-    public static final byte FORMAT_VERSION = 1;
+    /**
+     * Format version written as the first byte of {@link #toBytes()}. Version 2 added the open alerts' transitions
+     * at the end; version 1 bytes (written before) are still read, with no open-alert details.
+     */
+    public static final byte FORMAT_VERSION = 2;
+
+    private static final byte FORMAT_VERSION_1 = 1;
+
+    /** Most entries of an open alert's {@link Alert#values()} kept (the rules write two or three). */
+    private static final int MAX_ALERT_VALUES = 8;
 
     /** Most splits a state can hold, whatever {@link TrackerConfig#maxSplits()} says. */
     public static final int MAX_SPLITS = 8;
@@ -64,6 +76,11 @@ public final class RunState {
     double curveAlpha = Double.NaN;
     FitUpdate lastFit;
     AlertState alerts = AlertState.create();
+    /**
+     * The OPEN transition of every open alert (the HTTP API and the early-stop decision report its message and
+     * time). Kept in step with {@link #alerts} by {@link #rememberAlerts}.
+     */
+    final Map<AlertType, Alert> openAlertDetails = new EnumMap<>(AlertType.class);
 
     private RunState(String runId) {
         this.runId = runId;
@@ -116,6 +133,25 @@ public final class RunState {
     /** The open alert types. */
     public List<AlertType> openAlerts() {
         return alerts.openAlerts();
+    }
+
+    /**
+     * The OPEN transitions of the alerts open now, in alert-type order. An alert that opened before this record was
+     * kept (state written by format version 1) is in {@link #openAlerts()} but not here.
+     */
+    public List<Alert> openAlertTransitions() {
+        return List.copyOf(openAlertDetails.values());
+    }
+
+    /** Keeps the OPEN transitions of {@code transitions} and forgets the alerts they resolve, in order. */
+    void rememberAlerts(List<Alert> transitions) {
+        for (Alert a : transitions) {
+            if (a.state() == Alert.State.OPEN) {
+                openAlertDetails.put(a.type(), a);
+            } else {
+                openAlertDetails.remove(a.type());
+            }
+        }
     }
 
     /** The alert bookkeeping (read-only use outside the tracker). */
@@ -185,6 +221,10 @@ public final class RunState {
         if (lastFit != null) {
             FitUpdates.writeTo(w, lastFit);
         }
+        w.putVarLong(openAlertDetails.size());
+        for (Alert a : openAlertDetails.values()) {
+            writeAlert(w, a);
+        }
         return w.toArray();
     }
 
@@ -199,7 +239,7 @@ public final class RunState {
         }
         Bytes.Reader r = new Bytes.Reader(bytes);
         byte version = r.get();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
             throw new IllegalArgumentException("run state: unknown format version " + version);
         }
         String runId = r.getString();
@@ -254,8 +294,84 @@ public final class RunState {
         if ((flags & 16) != 0) {
             s.lastFit = FitUpdates.readFrom(r);
         }
+        if (version != FORMAT_VERSION_1) {
+            int open = (int) r.getNonNegative(AlertType.values().length);
+            for (int i = 0; i < open; i++) {
+                Alert a = readAlert(r, runId);
+                if (s.openAlertDetails.put(a.type(), a) != null) {
+                    throw new IllegalArgumentException("run state: open alert " + a.type() + " twice");
+                }
+            }
+        }
         r.requireEnd();
         return s;
+    }
+
+    /** An OPEN transition without its run id (the state's own); at most about 1.2 KB with the message. */
+    private static void writeAlert(Bytes.Writer w, Alert a) {
+        w.put((byte) a.type().ordinal()).put((byte) a.severity().ordinal());
+        w.putVarLong(a.sequence());
+        w.putString(a.setting()).putString(a.message());
+        w.put((byte) (a.ts() != null ? 1 : 0));
+        if (a.ts() != null) {
+            w.putSignedVarLong(a.ts().getEpochSecond()).putVarLong(a.ts().getNano());
+        }
+        w.putDouble(a.d2Tokens()).putDouble(a.tokensSaved());
+        List<Map.Entry<String, Double>> values = new ArrayList<>(new TreeMap<>(a.values()).entrySet());
+        int n = Math.min(values.size(), MAX_ALERT_VALUES);
+        w.putVarLong(n);
+        for (int i = 0; i < n; i++) {
+            w.putString(values.get(i).getKey()).putDouble(values.get(i).getValue());
+        }
+    }
+
+    private static Alert readAlert(Bytes.Reader r, String runId) {
+        AlertType[] types = AlertType.values();
+        Alert.Severity[] severities = Alert.Severity.values();
+        int type = r.get();
+        int severity = r.get();
+        if (type < 0 || type >= types.length || severity < 0 || severity >= severities.length) {
+            throw new IllegalArgumentException("run state: bad open alert type or severity");
+        }
+        int sequence = (int) r.getNonNegative(Integer.MAX_VALUE);
+        String setting = r.getString();
+        String message = r.getString();
+        int hasTs = r.get();
+        Instant ts = null;
+        if (hasTs == 1) {
+            long sec = r.getSignedVarLong();
+            long nano = r.getNonNegative(999_999_999L);
+            try {
+                ts = Instant.ofEpochSecond(sec, nano);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("run state: bad alert time", e);
+            }
+        } else if (hasTs != 0) {
+            throw new IllegalArgumentException("run state: bad alert time flag");
+        }
+        double d2 = r.getDouble();
+        double saved = r.getDouble();
+        int n = (int) r.getNonNegative(MAX_ALERT_VALUES);
+        Map<String, Double> values = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            String key = r.getString();
+            if (key == null) {
+                throw new IllegalArgumentException("run state: bad alert value name");
+            }
+            values.put(key, r.getDouble());
+        }
+        return new Alert(
+                runId,
+                setting,
+                types[type],
+                severities[severity],
+                Alert.State.OPEN,
+                sequence,
+                ts,
+                d2,
+                values,
+                saved,
+                message);
     }
 
     @Override

@@ -103,13 +103,21 @@ public final class RunTracker {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(laws, "laws");
         Objects.requireNonNull(now, "now");
+        Outcome outcome;
         if (event instanceof LossPoint p) {
-            return onLoss(state, p, laws, now);
+            outcome = onLoss(state, p, laws, now);
+        } else if (event instanceof RunStarted s) {
+            outcome = onStarted(state, s, laws, now);
+        } else {
+            outcome = onFinished(state, (RunFinished) event, laws, now);
         }
-        if (event instanceof RunStarted s) {
-            return onStarted(state, s, laws, now);
-        }
-        return onFinished(state, (RunFinished) event, laws, now);
+        return remembered(state, outcome);
+    }
+
+    /** Keeps the outcome's OPEN transitions in the state (for the HTTP API and the early-stop decision). */
+    private static Outcome remembered(RunState state, Outcome outcome) {
+        state.rememberAlerts(outcome.alerts());
+        return outcome;
     }
 
     /**
@@ -133,7 +141,7 @@ public final class RunTracker {
             refit(state, laws, now, true, fits, alerts);
             finished = finishedRun(state);
         }
-        return new Outcome(EventResult.ACCEPTED, fits, alerts, finished);
+        return remembered(state, new Outcome(EventResult.ACCEPTED, fits, alerts, finished));
     }
 
     /** A new law for the run's setting arrived: re-evaluates BASE_OVERTRAINED and refits with the new prediction. */
@@ -147,7 +155,7 @@ public final class RunTracker {
         if (fittable(state)) {
             refit(state, laws, now, false, fits, alerts);
         }
-        return new Outcome(EventResult.ACCEPTED, fits, alerts, null);
+        return remembered(state, new Outcome(EventResult.ACCEPTED, fits, alerts, null));
     }
 
     private Outcome onStarted(RunState state, RunStarted e, LawLookup laws, Instant now) {

@@ -1,0 +1,281 @@
+package dev.satwatch.serde;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.satwatch.event.Alert;
+import dev.satwatch.event.AlertType;
+import dev.satwatch.event.FitUpdate;
+import dev.satwatch.fit.CurveBin;
+import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.law.ReuseLaw;
+import dev.satwatch.track.RunState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The JSON documents of the HTTP API (issue 4 contract): run summaries, run details, open alerts, the early-stop
+ * decision, ingest answers and errors. The {@code http} package builds its answers here because only {@code serde}
+ * touches Jackson.
+ *
+ * <p>A run summary is
+ *
+ * <pre>{@code
+ * {"run_id":"r1","setting":"cpt-code","d1_tokens":3.0E11,"d2_tokens":1.2E10,"target_d2_tokens":5.0E10,
+ *  "last_loss":2.31,"points":412,"alpha":0.31,"alpha_ci_low":0.29,"alpha_ci_high":0.33,"alpha_predicted":0.3,
+ *  "alpha_loglog":0.05,"alpha_local":0.04,"gain_per_billion_tokens":0.004,"projected_loss_at_target":2.2,
+ *  "verdict":"ok","open_alerts":["DIMINISHING_RETURNS"],"finished":false}
+ * }</pre>
+ *
+ * Token counts are raw tokens; non-finite numbers are {@code null}; fit fields are {@code null} before the first fit.
+ * Stateless and thread-safe.
+ */
+public final class ApiJson {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private ApiJson() {}
+
+    /** One point of a fitted or predicted curve, D2 in raw tokens. */
+    public record CurvePoint(double d2Tokens, double loss) {}
+
+    /**
+     * The early-stop recommendation of one run.
+     *
+     * @param stop whether training should stop
+     * @param reason the deciding alert's message, null when {@code stop} is false
+     * @param alertType the deciding alert's type, null when {@code stop} is false
+     * @param tokensSaved target D2 minus D2 now, NaN when unknown or {@code stop} is false
+     * @param since when the deciding alert opened, null when unknown or {@code stop} is false
+     */
+    public record Decision(boolean stop, String reason, AlertType alertType, double tokensSaved, Instant since) {
+
+        /** The decision not to stop. */
+        public static final Decision CONTINUE = new Decision(false, null, null, Double.NaN, null);
+    }
+
+    /** One line of a POST /api/events body after validation. */
+    public record IngestLine(int line, byte[] value, String runId, String reason) {
+
+        /** Whether the line is a valid event (published keyed by its run id). */
+        public boolean valid() {
+            return reason == null;
+        }
+    }
+
+    /** {@code {"runs":[summary...]}}, sorted by run id. */
+    public static byte[] runs(List<RunState> states) {
+        List<RunState> sorted = new ArrayList<>(states);
+        sorted.sort(Comparator.comparing(RunState::runId));
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode runs = root.putArray("runs");
+        for (RunState s : sorted) {
+            runs.add(summary(s));
+        }
+        return write(root);
+    }
+
+    /** {@code {"alerts":[AlertJson...]}}: the OPEN transitions of every run's open alerts, by run id then type. */
+    public static byte[] alerts(List<RunState> states) {
+        List<Alert> open = new ArrayList<>();
+        for (RunState s : states) {
+            open.addAll(s.openAlertTransitions());
+        }
+        open.sort(Comparator.comparing(Alert::runId).thenComparing(Alert::type));
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode alerts = root.putArray("alerts");
+        for (Alert a : open) {
+            alerts.add(alertNode(a));
+        }
+        return write(root);
+    }
+
+    /**
+     * The document of {@code GET /api/runs/{id}}: summary, latest fit, bins of the fitted split, fitted and predicted
+     * curves, open alerts.
+     */
+    public static byte[] runDetail(RunState s, List<CurvePoint> fitted, List<CurvePoint> predicted) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.set("run", summary(s));
+        FitUpdate fit = s.lastFit();
+        if (fit == null) {
+            root.putNull("fit");
+        } else {
+            root.set("fit", read(FitUpdateJson.toJson(fit)));
+        }
+        ArrayNode bins = root.putArray("bins");
+        CurveSummary summary = s.fitSplit() == null ? null : s.summary(s.fitSplit());
+        if (summary != null) {
+            for (CurveBin b : summary.bins()) {
+                ObjectNode o = bins.addObject();
+                JsonFields.number(o, "d2_tokens", b.d2() * ReuseLaw.TOKENS_PER_BILLION);
+                JsonFields.number(o, "loss", b.meanLoss());
+                JsonFields.number(o, "std", b.stdLoss());
+                o.put("count", b.count());
+                o.put("phase", b.phase().name().toLowerCase(Locale.ROOT));
+            }
+        }
+        curve(root.putArray("fitted_curve"), fitted);
+        curve(root.putArray("predicted_curve"), predicted);
+        ArrayNode alerts = root.putArray("alerts");
+        for (Alert a : s.openAlertTransitions()) {
+            alerts.add(alertNode(a));
+        }
+        return write(root);
+    }
+
+    /** The document of {@code GET /api/runs/{id}/decision}. */
+    public static byte[] decision(Decision d) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("stop", d.stop());
+        o.put("reason", d.reason());
+        o.put("alert_type", d.alertType() == null ? null : d.alertType().name());
+        JsonFields.number(o, "tokens_saved", d.tokensSaved());
+        JsonFields.instant(o, "since", d.since());
+        return write(o);
+    }
+
+    /** {@code {"error":"..."}}. */
+    public static byte[] error(String message) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("error", message);
+        return write(o);
+    }
+
+    /** {@code {"status":"UP"|"DOWN","streams":"<state>"}}. */
+    public static byte[] health(boolean up, String streamsState) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("status", up ? "UP" : "DOWN");
+        o.put("streams", streamsState);
+        return write(o);
+    }
+
+    /**
+     * Validates one line of an ingest body with {@link EventCodec}: a valid event keeps its run id (the record key);
+     * an invalid line gets the parser's reason and a null key, so that the app dead-letters it.
+     *
+     * @param line 1-based line number
+     * @param text the line, without its line break
+     */
+    public static IngestLine ingestLine(int line, String text) {
+        byte[] value = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ParseResult parsed = EventCodec.parse(value);
+        if (parsed instanceof ParseResult.Ok ok) {
+            return new IngestLine(line, value, ok.event().runId(), null);
+        }
+        return new IngestLine(line, value, null, ((ParseResult.Invalid) parsed).reason());
+    }
+
+    /** {@code {"published":n,"rejected":[{"line":k,"reason":"..."}]}}. */
+    public static byte[] ingestAnswer(int published, List<IngestLine> rejected) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("published", published);
+        ArrayNode arr = o.putArray("rejected");
+        for (IngestLine l : rejected) {
+            ObjectNode r = arr.addObject();
+            r.put("line", l.line());
+            r.put("reason", l.reason());
+        }
+        return write(o);
+    }
+
+    /**
+     * Merges the arrays under {@code field} of several documents (this instance's and other instances' answers)
+     * into one {@code {field:[...]}} sorted by the string fields {@code sortKeys}, dropping exact duplicates (a run
+     * seen by two instances during a rebalance).
+     *
+     * @throws IllegalArgumentException when a document is not a JSON object with that array
+     */
+    public static byte[] merge(String field, List<byte[]> documents, String... sortKeys) {
+        List<JsonNode> items = new ArrayList<>();
+        for (byte[] doc : documents) {
+            JsonNode o = FitUpdateJson.readObject(MAPPER, doc, "answer");
+            JsonNode arr = o.get(field);
+            if (arr == null || !arr.isArray()) {
+                throw new IllegalArgumentException("answer: expected an array '" + field + "'");
+            }
+            arr.forEach(items::add);
+        }
+        Comparator<JsonNode> order = Comparator.comparing(n -> "");
+        for (String key : sortKeys) {
+            order = order.thenComparing(n -> n.path(key).asText(""));
+        }
+        items.sort(order);
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode out = root.putArray(field);
+        JsonNode previous = null;
+        for (JsonNode n : items) {
+            if (!n.equals(previous)) {
+                out.add(n);
+            }
+            previous = n;
+        }
+        return write(root);
+    }
+
+    private static ObjectNode summary(RunState s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("run_id", s.runId());
+        o.put("setting", s.meta().setting());
+        JsonFields.number(o, "d1_tokens", s.meta().d1Tokens());
+        CurveSummary summary = s.fitSplit() == null ? null : s.summary(s.fitSplit());
+        double d2 = summary == null ? Double.NaN : summary.maxD2Tokens();
+        JsonFields.number(o, "d2_tokens", d2);
+        JsonFields.number(o, "target_d2_tokens", s.meta().targetD2Tokens());
+        JsonFields.number(o, "last_loss", summary == null ? Double.NaN : summary.lastLoss());
+        o.put("points", summary == null ? 0 : summary.totalPoints());
+        FitUpdate f = s.lastFit();
+        JsonFields.number(o, "alpha", f == null ? Double.NaN : f.alpha());
+        JsonFields.number(o, "alpha_ci_low", f == null ? Double.NaN : f.alphaCiLow());
+        JsonFields.number(o, "alpha_ci_high", f == null ? Double.NaN : f.alphaCiHigh());
+        JsonFields.number(o, "alpha_predicted", f == null ? Double.NaN : f.alphaPredicted());
+        JsonFields.number(o, "alpha_loglog", f == null ? Double.NaN : f.alphaLogLog());
+        JsonFields.number(o, "alpha_local", f == null ? Double.NaN : f.alphaLocal());
+        JsonFields.number(o, "gain_per_billion_tokens", f == null ? Double.NaN : f.gainPerBillionTokens());
+        JsonFields.number(o, "projected_loss_at_target", f == null ? Double.NaN : f.projectedLossAtTarget());
+        o.put("verdict", f == null ? null : f.verdict());
+        ArrayNode open = o.putArray("open_alerts");
+        for (AlertType t : s.openAlerts()) {
+            open.add(t.name());
+        }
+        o.put("finished", s.finished());
+        return o;
+    }
+
+    private static void curve(ArrayNode arr, List<CurvePoint> points) {
+        for (CurvePoint p : points) {
+            if (Double.isFinite(p.d2Tokens()) && Double.isFinite(p.loss())) {
+                ObjectNode o = arr.addObject();
+                o.put("d2_tokens", p.d2Tokens());
+                o.put("loss", p.loss());
+            }
+        }
+    }
+
+    private static JsonNode alertNode(Alert a) {
+        return read(AlertJson.toJson(a));
+    }
+
+    private static JsonNode read(byte[] json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] write(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
