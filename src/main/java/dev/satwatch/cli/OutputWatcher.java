@@ -3,6 +3,8 @@ package dev.satwatch.cli;
 import dev.satwatch.config.Topics;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.FitUpdate;
+import dev.satwatch.serde.LawFileException;
+import dev.satwatch.serde.LawJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -106,13 +108,24 @@ final class OutputWatcher implements Runnable, AutoCloseable {
                 append(alertsFile, r.value());
             } else if (topic.equals(Topics.LAWS.name())) {
                 laws.incrementAndGet();
-                out.println("LAW      setting " + new String(r.key(), StandardCharsets.UTF_8) + " calibrated: "
-                        + new String(r.value(), StandardCharsets.UTF_8).replaceAll("\\s+", " "));
+                String setting = new String(r.key(), StandardCharsets.UTF_8);
+                for (LawJson.Entry e : LawJson.parse(new String(r.value(), StandardCharsets.UTF_8), Topics.LAWS.name())
+                        .values()) {
+                    out.printf(
+                            Locale.ROOT,
+                            "LAW      %-26s α(D1) = %.3f − %.4f·ln D1, E = %.3f (from %d runs; α = 0 at D1 = %.3g B)%n",
+                            setting,
+                            e.law().alpha2(),
+                            e.law().alpha3(),
+                            e.law().e(),
+                            e.runsUsed(),
+                            e.law().saturationD1());
+                }
             } else {
                 deadLetters.incrementAndGet();
             }
             out.flush();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LawFileException e) {
             out.println("note: could not read a record of " + topic + ": " + e.getMessage());
         }
     }
