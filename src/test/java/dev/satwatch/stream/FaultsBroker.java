@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
@@ -138,7 +140,15 @@ final class FaultsBroker {
 
     /** Whether the group is stable with exactly {@code members} members, all of {@code satwatch.events} assigned. */
     static boolean settled(SatwatchConfig config, String groupId, int members) throws Exception {
-        ConsumerGroupDescription g = group(config, groupId);
+        ConsumerGroupDescription g;
+        try {
+            g = group(config, groupId);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return false; // no member has joined yet
+            }
+            throw e;
+        }
         Set<Integer> assigned = g.members().stream()
                 .flatMap(m -> m.assignment().topicPartitions().stream())
                 .filter(tp -> tp.topic().equals(Topics.EVENTS.name()))
