@@ -101,6 +101,8 @@ class FaultsIT {
 
     @BeforeEach
     void freshTopics() throws Exception {
+        // A no-op unless a failed test left the broker stopped: then the next tests still get a broker.
+        kafka.start();
         StreamingFixture.deleteSatwatchTopics(kafka);
     }
 
@@ -117,14 +119,17 @@ class FaultsIT {
             assertThat(app.awaitRunning(WAIT)).isTrue();
             try (FaultsPublisher load = FaultsPublisher.start(config, input.body(), BATCH, PERIOD)) {
                 await().atMost(WAIT).until(() -> counters.input() >= load.total() / 4);
-                // stop() returns once the broker is down; start() once it answers again, same address and data.
-                kafka.stop();
-                int sentAtStop = load.sent();
+                // stop() returns once the broker is down, start() once it answers again at the same address with
+                // the same data: the outage spans the controlled shutdown and the start-up, about 1-2 s. The
+                // publisher's sends queue up meanwhile (its thread blocks on metadata), then go on.
+                int sentAtStop;
+                try {
+                    kafka.stop();
+                    sentAtStop = load.sent();
+                } finally {
+                    kafka.start();
+                }
                 assertThat(sentAtStop).as("records published before the outage").isLessThan(load.total());
-                // The load goes on during the outage: the broker comes back only once more records wait in the
-                // producer's buffer (and the app's clients have had their connections refused meanwhile).
-                await().atMost(WAIT).until(() -> load.sent() >= Math.min(load.total(), sentAtStop + 4 * BATCH));
-                kafka.start();
                 load.awaitAcked(WAIT);
             }
             // The same instance, never restarted by the test, is processing again.
