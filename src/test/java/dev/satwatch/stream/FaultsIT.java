@@ -440,13 +440,20 @@ class FaultsIT {
 
         /** What an undisturbed app writes and counts for this input under {@code config}. */
         Expected expected(SatwatchConfig config) {
-            return new Expected(
-                    StreamingReference.of(config, lawsBySetting, valid),
-                    FaultsLedger.expected(config, lawsBySetting, valid, 1),
-                    malformedKey);
+            FaultsLedger ledger = FaultsLedger.expected(config, lawsBySetting, valid, 1);
+            // The kill tests count duplicates on the instance that read the tail only: the body must have none.
+            assertThat(ledger.duplicates()).as("duplicates in %s", ledger).isEqualTo(tail.size() - 1L);
+            return new Expected(StreamingReference.of(config, lawsBySetting, valid), ledger, malformedKey);
         }
     }
 
+    /**
+     * What an undisturbed app does with an {@link Input}.
+     *
+     * @param reference the fits and alert transitions it writes
+     * @param ledger what it counts
+     * @param malformedKey the key of the one malformed record, which it dead-letters
+     */
     private record Expected(StreamingReference reference, FaultsLedger ledger, String malformedKey) {}
 
     private Input input(int runs, long seed) throws Exception {
