@@ -54,6 +54,17 @@ final class StreamingFixture {
      */
     static SatwatchConfig config(
             EmbeddedKafka kafka, String applicationId, Path stateDir, Path laws, Map<String, String> extra) {
+        return SatwatchConfigLoader.create()
+                .withOverrides(settings(kafka, applicationId, stateDir, laws, extra))
+                .load();
+    }
+
+    /**
+     * The keys and values {@link #config} loads, for an instance started elsewhere ({@code satwatch run --set k=v}
+     * in a child JVM).
+     */
+    static Map<String, String> settings(
+            EmbeddedKafka kafka, String applicationId, Path stateDir, Path laws, Map<String, String> extra) {
         Map<String, String> o = new HashMap<>();
         o.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         o.put("application.id", applicationId);
@@ -65,7 +76,7 @@ final class StreamingFixture {
         o.put("calibration.max.runs", "10000");
         o.put("calibration.min.runs", "10000");
         o.putAll(extra);
-        return SatwatchConfigLoader.create().withOverrides(o).load();
+        return Map.copyOf(o);
     }
 
     /**
