@@ -159,6 +159,8 @@ public final class BenchCommand implements Callable<Integer> {
                 long processStartCpu = processCpuNanos();
                 double topology = topologyRate(counters, err);
                 long processCpu = processCpuNanos() - processStartCpu;
+                // Each fit is one more record out (and one more for the broker): the output volume per event.
+                double fitsPerEvent = counters.fits() / (double) events;
                 double peakHeapMb = peakHeapMb();
                 double stateBytes = stateBytesPerRun(app);
                 err.printf(
@@ -182,6 +184,8 @@ public final class BenchCommand implements Callable<Integer> {
                 result.put("raw_consumer_events_per_s", round(raw));
                 result.put("topology_events_per_s", round(topology));
                 result.put("ratio", Math.round(topology / raw * 1000) / 1000.0);
+                result.put("topology_events_per_s_second_half", round(secondHalfRate));
+                result.put("fits_per_event", Math.round(fitsPerEvent * 1000) / 1000.0);
                 result.put("stream_thread_cpu_us_per_event", round(streamThreadCpuNanos / 1e3 / events));
                 result.put("process_cpu_us_per_event", round(processCpu / 1e3 / events));
                 result.put("p50_latency_ms", percentile(latencies, 0.50));
@@ -278,6 +282,10 @@ public final class BenchCommand implements Callable<Integer> {
                 streamThreadCpuNanos = -streamThreadCpu();
                 cpuAtStart = threadCpu();
             }
+            if (halfStart == 0 && counters.input() >= events / 2) {
+                halfStart = System.nanoTime();
+                halfInput = counters.input();
+            }
             if (System.nanoTime() - lastReport > 5_000_000_000L) {
                 lastReport = System.nanoTime();
                 err.printf(Locale.ROOT, "  %,d/%,d processed%n", counters.input(), events);
@@ -290,8 +298,21 @@ public final class BenchCommand implements Callable<Integer> {
         if (counters.input() < events) {
             throw new CliException(70, "the topology processed only " + counters.input() + " of " + events);
         }
-        return counters.input() / ((System.nanoTime() - start) / 1e9);
+        long end = System.nanoTime();
+        secondHalfRate = halfStart == 0 || end == halfStart
+                ? Double.NaN
+                : (counters.input() - halfInput) / ((end - halfStart) / 1e9);
+        return counters.input() / ((end - start) / 1e9);
     }
+
+    /**
+     * Events/s over the second half of phase (b) only: JIT compilation of the Streams, RocksDB and satwatch paths
+     * takes CPU for the first seconds, so this is closer to the steady state than the whole-phase figure.
+     */
+    private double secondHalfRate;
+
+    private long halfStart;
+    private long halfInput;
 
     /**
      * CPU time of the topology's stream threads during phase (b): the work per event, which unlike events/s does not

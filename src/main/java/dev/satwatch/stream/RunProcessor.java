@@ -70,10 +70,12 @@ public final class RunProcessor implements Processor<String, Object, String, byt
     private RunStateCache cache;
 
     /**
-     * Decoded states kept per task: 4096 covers the active runs of a task at 10k+ runs over a few partitions (an LRU
-     * smaller than a round-robin working set never hits), at a few KB of heap each.
+     * Decoded states kept per task. Small on purpose: a run logging several points between two visits of the task's
+     * other runs (bursts, train + val pairs) hits; a round-robin fleet larger than the cache never does, and a larger
+     * cache then only costs heap and GC (4096 per task cost about 12 µs of process CPU per event at 100k runs in a
+     * 512 MB heap, BENCHMARKS.md §6).
      */
-    static final int CACHED_STATES = 4096;
+    static final int CACHED_STATES = 512;
 
     /**
      * A processor.
@@ -126,7 +128,9 @@ public final class RunProcessor implements Processor<String, Object, String, byt
         long ts = record.timestamp();
         RunState state = cache.take(runId, states.get(runId));
         boolean wasFinished = state.finished();
-        applyLawChange(state, now, ts);
+        // Read once per event: nothing writes this store between the law check and rememberLaw.
+        Long usedLaw = lawVersions.get(runId);
+        applyLawChange(state, usedLaw, now, ts);
         Outcome outcome = timed(() -> tracker.onEvent(state, event, lookup, now));
         counters.record(
                 outcome.result() == EventResult.DUPLICATE
@@ -135,7 +139,7 @@ public final class RunProcessor implements Processor<String, Object, String, byt
         byte[] bytes = state.toBytes();
         states.put(runId, bytes);
         cache.put(runId, bytes, state);
-        rememberLaw(state);
+        rememberLaw(state, usedLaw);
         emit(runId, outcome, ts);
         reportFinish(runId, wasFinished, state);
     }
@@ -165,7 +169,8 @@ public final class RunProcessor implements Processor<String, Object, String, byt
                 continue;
             }
             boolean wasFinished = state.finished();
-            applyLawChange(state, now, wallClockMs);
+            Long usedLaw = lawVersions.get(kv.key);
+            applyLawChange(state, usedLaw, now, wallClockMs);
             emit(kv.key, timed(() -> tracker.onWallClock(state, lookup, now)), wallClockMs);
             reportFinish(kv.key, wasFinished, state);
             byte[] after = state.toBytes();
@@ -173,7 +178,7 @@ public final class RunProcessor implements Processor<String, Object, String, byt
                 states.put(kv.key, after);
             }
             cache.put(kv.key, after, state);
-            rememberLaw(state);
+            rememberLaw(state, usedLaw);
         }
     }
 
@@ -183,8 +188,7 @@ public final class RunProcessor implements Processor<String, Object, String, byt
     }
 
     /** Calls onLawChanged when the run's setting's law differs from the one the run last used. */
-    private void applyLawChange(RunState state, Instant now, long ts) {
-        Long used = lawVersions.get(state.runId());
+    private void applyLawChange(RunState state, Long used, Instant now, long ts) {
         if (used == null) {
             return; // a new run: its first event uses the current law
         }
@@ -211,9 +215,8 @@ public final class RunProcessor implements Processor<String, Object, String, byt
         }
     }
 
-    private void rememberLaw(RunState state) {
+    private void rememberLaw(RunState state, Long used) {
         long current = laws.version(settingOf(state));
-        Long used = lawVersions.get(state.runId());
         if (used == null || used != current) {
             lawVersions.put(state.runId(), current);
         }
