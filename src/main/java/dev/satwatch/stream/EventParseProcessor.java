@@ -24,7 +24,7 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * Dead letters and re-keyed records carry the ORIGINAL bytes. The edge to the run processor carries the decoded event
  * instead (its value type is {@code Object}: a decoded event from here, bytes from the re-keyed topic) because parsing
- * twice cost about 5 % of the topology's per-event work.
+ * twice cost 3–4 % of the stream thread's samples (JFR, BENCHMARKS.md §6).
  *
  * <p>Counts every input record ({@link StreamCounters#input()}) and every dead letter. One instance per task; not
  * thread-safe (Kafka Streams calls it from one thread).
