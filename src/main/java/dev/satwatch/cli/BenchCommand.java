@@ -14,6 +14,7 @@ import dev.satwatch.stream.StreamCounters;
 import dev.satwatch.stream.StreamNames;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,7 +156,11 @@ public final class BenchCommand implements Callable<Integer> {
             StreamCounters counters = new StreamCounters();
             Map<String, Object> result = new LinkedHashMap<>();
             try (SatwatchApp app = SatwatchApp.start(config, counters)) {
+                long processStartCpu = processCpuNanos();
                 double topology = topologyRate(counters, err);
+                long processCpu = processCpuNanos() - processStartCpu;
+                // Each fit is one more record out (and one more for the broker): the output volume per event.
+                double fitsPerEvent = counters.fits() / (double) events;
                 double peakHeapMb = peakHeapMb();
                 double stateBytes = stateBytesPerRun(app);
                 err.printf(
@@ -179,6 +184,10 @@ public final class BenchCommand implements Callable<Integer> {
                 result.put("raw_consumer_events_per_s", round(raw));
                 result.put("topology_events_per_s", round(topology));
                 result.put("ratio", Math.round(topology / raw * 1000) / 1000.0);
+                result.put("topology_events_per_s_second_half", round(secondHalfRate));
+                result.put("fits_per_event", Math.round(fitsPerEvent * 1000) / 1000.0);
+                result.put("stream_thread_cpu_us_per_event", round(streamThreadCpuNanos / 1e3 / events));
+                result.put("process_cpu_us_per_event", round(processCpu / 1e3 / events));
                 result.put("p50_latency_ms", percentile(latencies, 0.50));
                 result.put("p99_latency_ms", percentile(latencies, 0.99));
                 result.put("latency_samples", latencies.length);
@@ -270,6 +279,12 @@ public final class BenchCommand implements Callable<Integer> {
         while (counters.input() < events && System.nanoTime() < deadline) {
             if (start == 0 && counters.input() > 0) {
                 start = System.nanoTime();
+                streamThreadCpuNanos = -streamThreadCpu();
+                cpuAtStart = threadCpu();
+            }
+            if (halfStart == 0 && counters.input() >= events / 2) {
+                halfStart = System.nanoTime();
+                halfInput = counters.input();
             }
             if (System.nanoTime() - lastReport > 5_000_000_000L) {
                 lastReport = System.nanoTime();
@@ -278,10 +293,76 @@ public final class BenchCommand implements Callable<Integer> {
             peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
             LockSupport.parkNanos(1_000_000);
         }
+        streamThreadCpuNanos += streamThreadCpu();
+        reportCpuByThreadGroup(cpuAtStart, threadCpu(), err);
         if (counters.input() < events) {
             throw new CliException(70, "the topology processed only " + counters.input() + " of " + events);
         }
-        return counters.input() / ((System.nanoTime() - start) / 1e9);
+        long end = System.nanoTime();
+        secondHalfRate = halfStart == 0 || end == halfStart
+                ? Double.NaN
+                : (counters.input() - halfInput) / ((end - halfStart) / 1e9);
+        return counters.input() / ((end - start) / 1e9);
+    }
+
+    /**
+     * Events/s over the second half of phase (b) only: JIT compilation of the Streams, RocksDB and satwatch paths
+     * takes CPU for the first seconds, so this is closer to the steady state than the whole-phase figure.
+     */
+    private double secondHalfRate;
+
+    private long halfStart;
+    private long halfInput;
+
+    /**
+     * CPU time of the topology's stream threads during phase (b): the work per event, which unlike events/s does not
+     * depend on what else shares the cores (the broker in this JVM, other processes on the machine).
+     */
+    private long streamThreadCpuNanos;
+
+    private static long streamThreadCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().contains("-StreamThread-")) {
+                total += Math.max(0, threads.getThreadCpuTime(t.getId()));
+            }
+        }
+        return total;
+    }
+
+    private Map<Thread, Long> cpuAtStart = Map.of();
+
+    private static Map<Thread, Long> threadCpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<Thread, Long> cpu = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            cpu.put(t, Math.max(0, threads.getThreadCpuTime(t.getId())));
+        }
+        return cpu;
+    }
+
+    /**
+     * Prints where the JVM's thread CPU went during phase (b), by thread group (names without numbers and ids), so
+     * the stream thread's share can be compared with the in-process broker's and the clients'.
+     */
+    private void reportCpuByThreadGroup(Map<Thread, Long> before, Map<Thread, Long> after, PrintWriter err) {
+        Map<String, Long> groups = new HashMap<>();
+        after.forEach((t, cpu) -> groups.merge(
+                t.getName().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*").replaceAll("\\d+", "N"),
+                cpu - before.getOrDefault(t, 0L),
+                Long::sum));
+        groups.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(10)
+                .forEach(e ->
+                        err.printf(Locale.ROOT, "  cpu %6.1f µs/event  %s%n", e.getValue() / 1e3 / events, e.getKey()));
+    }
+
+    /** CPU time of the whole JVM (app, broker, clients). */
+    private static long processCpuNanos() {
+        return ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                .getProcessCpuTime();
     }
 
     private static double stateBytesPerRun(SatwatchApp app) {

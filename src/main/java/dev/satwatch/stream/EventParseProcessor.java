@@ -1,5 +1,6 @@
 package dev.satwatch.stream;
 
+import dev.satwatch.event.RunEvent;
 import dev.satwatch.serde.EventCodec;
 import dev.satwatch.serde.ParseResult;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -8,11 +9,12 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * First step of the topology: validates each {@code satwatch.events} record with {@link EventCodec#parse(byte[])}
- * and routes it, forwarding the ORIGINAL bytes in every case:
+ * and routes it:
  *
  * <ul>
  *   <li>invalid → {@value StreamNames#DEAD_LETTER_SINK} with the reason in {@code satwatch.dlq.*} headers;
- *   <li>valid, record key equal to the event's {@code run_id} (the normal case) → {@value StreamNames#RUN_PROCESSOR};
+ *   <li>valid, record key equal to the event's {@code run_id} (the normal case) → {@value StreamNames#RUN_PROCESSOR},
+ *       with the decoded {@link RunEvent} as the value (the run processor does not parse again);
  *   <li>valid, key different or absent → re-keyed by {@code run_id} to {@value StreamNames#EVENTS_BY_RUN_SINK}.
  *       That internal topic has as many partitions as {@code satwatch.events} and Kafka's default partitioner
  *       hashes the run_id as a producer keying by run_id would, so the event reaches the task that owns its run's
@@ -20,14 +22,17 @@ import org.apache.kafka.streams.processor.api.Record;
  *       guaranteed; the tracker treats it as any out-of-order event.
  * </ul>
  *
- * The run processor parses the bytes again; that costs a few microseconds and keeps one value type on every edge.
- * Counts every input record ({@link StreamCounters#input()}) and every dead letter. One instance per task; not
+ * Dead letters and re-keyed records carry the ORIGINAL bytes. The edge to the run processor carries the decoded event
+ * instead (its value type is {@code Object}: a decoded event from here, bytes from the re-keyed topic) because parsing
+ * twice cost 3–4 % of the stream thread's samples (JFR, BENCHMARKS.md §6).
+ *
+ * <p>Counts every input record ({@link StreamCounters#input()}) and every dead letter. One instance per task; not
  * thread-safe (Kafka Streams calls it from one thread).
  */
-public final class EventParseProcessor implements Processor<String, byte[], String, byte[]> {
+public final class EventParseProcessor implements Processor<String, byte[], String, Object> {
 
     private final StreamCounters counters;
-    private ProcessorContext<String, byte[]> context;
+    private ProcessorContext<String, Object> context;
 
     /** A processor counting into {@code counters}. */
     public EventParseProcessor(StreamCounters counters) {
@@ -35,7 +40,7 @@ public final class EventParseProcessor implements Processor<String, byte[], Stri
     }
 
     @Override
-    public void init(ProcessorContext<String, byte[]> context) {
+    public void init(ProcessorContext<String, Object> context) {
         this.context = context;
     }
 
@@ -48,9 +53,10 @@ public final class EventParseProcessor implements Processor<String, byte[], Stri
             context.forward(DeadLetters.of(context, record, invalid), StreamNames.DEAD_LETTER_SINK);
             return;
         }
-        String runId = ((ParseResult.Ok) parsed).event().runId();
+        RunEvent event = ((ParseResult.Ok) parsed).event();
+        String runId = event.runId();
         if (runId.equals(record.key())) {
-            context.forward(record, StreamNames.RUN_PROCESSOR);
+            context.forward(record.withValue(event), StreamNames.RUN_PROCESSOR);
         } else {
             context.forward(record.withKey(runId), StreamNames.EVENTS_BY_RUN_SINK);
         }

@@ -34,7 +34,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *
  * <ul>
  *   <li>state: {@value StreamNames#RUN_STATE_STORE}, run_id → {@link RunState#toBytes()} (changelogged, so a
- *       restarted or moved task resumes where it stopped);
+ *       restarted or moved task resumes where it stopped); the store is cached (one changelog write per run and
+ *       commit) and the decoded states of recent runs are kept in a {@link RunStateCache} checked against the store's
+ *       bytes on every event;
  *   <li>laws: the global {@value StreamNames#LAWS_STORE} through a {@link LawCache}, as the tracker's
  *       {@link LawLookup};
  *   <li>law changes: {@value StreamNames#RUN_LAW_STORE} keeps, per run, the version of the law it last used; when the
@@ -50,10 +52,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *
  * Processing time for the tracker is {@code context.currentSystemTimeMs()} (the driver's mocked clock in tests).
  * Counts each event as accepted or duplicate, and tells the counters' listeners of every fit and alert, of the
- * duration of each tracker call that refitted, and of runs finishing or resuming. The bytes were validated upstream; should the internal re-keyed topic
- * hold a record that does not parse, it is dead-lettered like any other. One instance per task; not thread-safe.
+ * duration of each tracker call that refitted, and of runs finishing or resuming. Input values are either a decoded
+ * {@link RunEvent} (from {@value StreamNames#EVENT_PARSE}) or the bytes of a re-keyed record (validated upstream;
+ * should the internal topic hold a record that does not parse, it is dead-lettered like any other). One instance per task; not thread-safe.
  */
-public final class RunProcessor implements Processor<String, byte[], String, byte[]> {
+public final class RunProcessor implements Processor<String, Object, String, byte[]> {
 
     private final RunTracker tracker;
     private final Duration sweepInterval;
@@ -64,6 +67,15 @@ public final class RunProcessor implements Processor<String, byte[], String, byt
     private KeyValueStore<String, Long> lawVersions;
     private LawCache laws;
     private LawLookup lookup;
+    private RunStateCache cache;
+
+    /**
+     * Decoded states kept per task. Small on purpose: a run logging several points between two visits of the task's
+     * other runs (bursts, train + val pairs) hits; a round-robin fleet larger than the cache never does, and a larger
+     * cache then only costs heap and GC (4096 per task cost about 12 µs of process CPU per event at 100k runs in a
+     * 512 MB heap, BENCHMARKS.md §6).
+     */
+    static final int CACHED_STATES = 512;
 
     /**
      * A processor.
@@ -89,34 +101,54 @@ public final class RunProcessor implements Processor<String, byte[], String, byt
         ReadOnlyKeyValueStore<String, byte[]> lawStore = context.getStateStore(StreamNames.LAWS_STORE);
         this.laws = new LawCache(lawStore);
         this.lookup = laws::law;
+        // New per init: a closed or revived task must never see states cached before (exactly-once restarts).
+        this.cache = new RunStateCache(CACHED_STATES);
         context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
-        ParseResult parsed = EventCodec.parse(record.value());
-        if (parsed instanceof ParseResult.Invalid invalid) {
-            counters.record(StreamCounters.Result.DEAD_LETTERED);
-            context.forward(DeadLetters.of(context, record, invalid), StreamNames.DEAD_LETTER_SINK);
-            return;
+    public void process(Record<String, Object> record) {
+        RunEvent event;
+        if (record.value() instanceof RunEvent decoded) {
+            event = decoded; // from event-parse, already validated
+        } else {
+            // From the re-keyed topic: bytes (null for a tombstone, which parse rejects).
+            byte[] bytes = record.value() instanceof byte[] b ? b : null;
+            ParseResult parsed = EventCodec.parse(bytes);
+            if (parsed instanceof ParseResult.Invalid invalid) {
+                counters.record(StreamCounters.Result.DEAD_LETTERED);
+                context.forward(
+                        DeadLetters.of(context, record.withValue(bytes), invalid), StreamNames.DEAD_LETTER_SINK);
+                return;
+            }
+            event = ((ParseResult.Ok) parsed).event();
         }
-        RunEvent event = ((ParseResult.Ok) parsed).event();
         String runId = event.runId();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         long ts = record.timestamp();
-        byte[] stored = states.get(runId);
-        RunState state = stored == null ? RunState.create(runId) : RunState.fromBytes(stored);
+        RunState state = cache.take(runId, states.get(runId));
         boolean wasFinished = state.finished();
-        applyLawChange(state, now, ts);
+        // Read once per event: nothing writes this store between the law check and rememberLaw.
+        Long usedLaw = lawVersions.get(runId);
+        applyLawChange(state, usedLaw, now, ts);
         Outcome outcome = timed(() -> tracker.onEvent(state, event, lookup, now));
         counters.record(
                 outcome.result() == EventResult.DUPLICATE
                         ? StreamCounters.Result.DUPLICATE
                         : StreamCounters.Result.ACCEPTED);
-        states.put(runId, state.toBytes());
-        rememberLaw(state);
+        byte[] bytes = state.toBytes();
+        states.put(runId, bytes);
+        cache.put(runId, bytes, state);
+        rememberLaw(state, usedLaw);
         emit(runId, outcome, ts);
         reportFinish(runId, wasFinished, state);
+    }
+
+    @Override
+    public void close() {
+        if (cache != null) {
+            cache.clear();
+        }
     }
 
     /** The wall-clock sweep: law changes, onWallClock, and deletion of finished runs past retention. */
@@ -130,21 +162,23 @@ public final class RunProcessor implements Processor<String, byte[], String, byt
             }
         }
         for (KeyValue<String, byte[]> kv : runs) {
-            RunState state = RunState.fromBytes(kv.value);
+            RunState state = cache.take(kv.key, kv.value);
             if (state.finished() && expired(state, now)) {
                 states.delete(kv.key);
                 lawVersions.delete(kv.key);
                 continue;
             }
             boolean wasFinished = state.finished();
-            applyLawChange(state, now, wallClockMs);
+            Long usedLaw = lawVersions.get(kv.key);
+            applyLawChange(state, usedLaw, now, wallClockMs);
             emit(kv.key, timed(() -> tracker.onWallClock(state, lookup, now)), wallClockMs);
             reportFinish(kv.key, wasFinished, state);
             byte[] after = state.toBytes();
             if (!Arrays.equals(after, kv.value)) {
                 states.put(kv.key, after);
             }
-            rememberLaw(state);
+            cache.put(kv.key, after, state);
+            rememberLaw(state, usedLaw);
         }
     }
 
@@ -154,8 +188,7 @@ public final class RunProcessor implements Processor<String, byte[], String, byt
     }
 
     /** Calls onLawChanged when the run's setting's law differs from the one the run last used. */
-    private void applyLawChange(RunState state, Instant now, long ts) {
-        Long used = lawVersions.get(state.runId());
+    private void applyLawChange(RunState state, Long used, Instant now, long ts) {
         if (used == null) {
             return; // a new run: its first event uses the current law
         }
@@ -182,9 +215,8 @@ public final class RunProcessor implements Processor<String, byte[], String, byt
         }
     }
 
-    private void rememberLaw(RunState state) {
+    private void rememberLaw(RunState state, Long used) {
         long current = laws.version(settingOf(state));
-        Long used = lawVersions.get(state.runId());
         if (used == null || used != current) {
             lawVersions.put(state.runId(), current);
         }

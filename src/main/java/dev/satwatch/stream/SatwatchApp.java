@@ -69,6 +69,9 @@ public final class SatwatchApp implements AutoCloseable {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Default record cache for all stores of the instance: 64 MiB, room for about 30k runs between commits. */
+    static final long STATE_CACHE_BYTES = 64L << 20;
+
     private final KafkaStreams streams;
     private final StreamCounters counters;
     private final String applicationServer;
@@ -131,6 +134,9 @@ public final class SatwatchApp implements AutoCloseable {
      *   <li>{@code deserialization.exception.handler = LogAndContinue}: the only typed source is the internal
      *       {@code satwatch.finished-runs} (events are read as bytes and dead-lettered by the parser); a corrupt
      *       internal record must not stop every run's monitoring.
+     *   <li>{@code statestore.cache.max.bytes} = {@value #STATE_CACHE_BYTES} unless a {@code kafka.*} key sets it: the
+     *       run stores are cached (see {@link SatwatchTopology}), and the cache must hold every active run's state
+     *       (about 1–4 KB each) between two commits for the per-commit coalescing to work at 10k+ runs.
      * </ul>
      */
     public static Properties streamsProperties(SatwatchConfig config) {
@@ -143,6 +149,7 @@ public final class SatwatchApp implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.topicReplicationFactor()));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(STATE_CACHE_BYTES));
         return p;
     }
 

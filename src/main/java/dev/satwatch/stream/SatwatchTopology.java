@@ -63,10 +63,16 @@ public final class SatwatchTopology {
                         counters),
                 StreamNames.EVENT_PARSE,
                 StreamNames.EVENTS_BY_RUN_SOURCE);
-        t.addStateStore(bytesStore(StreamNames.RUN_STATE_STORE), StreamNames.RUN_PROCESSOR);
+        // The run stores are written on every event: the record cache keeps each run's latest value until the
+        // commit (or an eviction), so RocksDB and the changelog see one write per run and commit instead of one per
+        // event (the changelog stays complete: the cache is flushed before every commit).
+        t.addStateStore(bytesStore(StreamNames.RUN_STATE_STORE).withCachingEnabled(), StreamNames.RUN_PROCESSOR);
         t.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(StreamNames.RUN_LAW_STORE), Serdes.String(), Serdes.Long()),
+                                Stores.persistentKeyValueStore(StreamNames.RUN_LAW_STORE),
+                                Serdes.String(),
+                                Serdes.Long())
+                        .withCachingEnabled(),
                 StreamNames.RUN_PROCESSOR);
 
         t.addSink(

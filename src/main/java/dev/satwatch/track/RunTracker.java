@@ -5,6 +5,7 @@ import dev.satwatch.detect.AlertRules;
 import dev.satwatch.estimate.RunEstimate;
 import dev.satwatch.estimate.RunEstimator;
 import dev.satwatch.event.Alert;
+import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.RunEvent;
@@ -311,7 +312,11 @@ public final class RunTracker {
             state.finished = false;
             state.finishedByStall = false;
         }
-        alerts.addAll(rules.onActivity(state.alerts, context(state, ts, Double.NaN)));
+        // onActivity only resolves an open STALLED (a no-op otherwise); skipping it when closed saves formatting
+        // its message on every event.
+        if (state.alerts.isOpen(AlertType.STALLED)) {
+            alerts.addAll(rules.onActivity(state.alerts, context(state, ts, Double.NaN)));
+        }
     }
 
     /** The split to fit after a point of {@code incoming}: val once it has (or gets) points, else train. */
