@@ -278,39 +278,45 @@ public final class AlertRules {
             double residual = Math.log(loss / expected);
             double rel = loss / expected - 1;
             boolean spike = isSpike(loss, expected, robustScale);
-            Map<String, Double> values = new LinkedHashMap<>();
-            values.put("loss", loss);
-            values.put("expected_loss", expected);
-            values.put("log_residual", residual);
-            values.put("robust_scale", robustScale);
-            values.put("k", config.spikeMadK());
             Transition t = state.observe(AlertType.LOSS_SPIKE, spike, 1, config.resolveAfter());
-            String msg = t == Transition.OPENED
-                    ? String.format(
-                            Locale.ROOT,
-                            "Loss spike at %s tokens: loss %s is %s above the expected %s (%s robust scales).",
-                            num(ctx.d2Tokens()),
-                            num(loss),
-                            pct(rel),
-                            num(expected),
-                            num(robustScale > 0 ? residual / robustScale : Double.POSITIVE_INFINITY))
-                    : String.format(
-                            Locale.ROOT,
-                            "Loss back within its band: %s vs expected %s after %s clean points.",
-                            num(loss),
-                            num(expected),
-                            config.resolveAfter());
-            out.addAll(emit(state, t, ctx, AlertType.LOSS_SPIKE, Alert.Severity.WARNING, values, Double.NaN, msg));
+            // This runs for every point: build the numbers and the sentence only for a transition.
+            if (t != Transition.NONE) {
+                Map<String, Double> values = new LinkedHashMap<>();
+                values.put("loss", loss);
+                values.put("expected_loss", expected);
+                values.put("log_residual", residual);
+                values.put("robust_scale", robustScale);
+                values.put("k", config.spikeMadK());
+                String msg = t == Transition.OPENED
+                        ? String.format(
+                                Locale.ROOT,
+                                "Loss spike at %s tokens: loss %s is %s above the expected %s (%s robust scales).",
+                                num(ctx.d2Tokens()),
+                                num(loss),
+                                pct(rel),
+                                num(expected),
+                                num(robustScale > 0 ? residual / robustScale : Double.POSITIVE_INFINITY))
+                        : String.format(
+                                Locale.ROOT,
+                                "Loss back within its band: %s vs expected %s after %s clean points.",
+                                num(loss),
+                                num(expected),
+                                config.resolveAfter());
+                out.addAll(emit(state, t, ctx, AlertType.LOSS_SPIKE, Alert.Severity.WARNING, values, Double.NaN, msg));
+            }
         }
         // With a known noise scale the rise must also exceed the spike band, so noisy curves need a larger rise.
         boolean rising = risingPoints >= config.divergenceRisePoints()
                 && riseRel > config.divergenceRiseRel()
                 && !(Math.log1p(riseRel) <= config.spikeMadK() * robustScale);
+        Transition t = state.observe(AlertType.DIVERGENCE, rising, 1, config.resolveAfter());
+        if (t == Transition.NONE) {
+            return out;
+        }
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("loss", loss);
         values.put("rising_points", (double) risingPoints);
         values.put("rise", riseRel);
-        Transition t = state.observe(AlertType.DIVERGENCE, rising, 1, config.resolveAfter());
         String msg = t == Transition.OPENED
                 ? String.format(
                         Locale.ROOT,
