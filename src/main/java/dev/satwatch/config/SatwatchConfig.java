@@ -38,6 +38,7 @@ import java.util.Properties;
  * @param webhookUrls URLs every alert transition is POSTed to (may be empty)
  * @param webhookMaxAttempts attempts per delivery before it counts as failed
  * @param webhookTimeout timeout of one delivery attempt
+ * @param limits per-partition run cap and per-run point rate ({@code limits.*})
  */
 public record SatwatchConfig(
         Map<String, String> kafka,
@@ -60,7 +61,8 @@ public record SatwatchConfig(
         String httpToken,
         List<String> webhookUrls,
         int webhookMaxAttempts,
-        Duration webhookTimeout) {
+        Duration webhookTimeout,
+        RunLimits limits) {
 
     /** Processing guarantee value for exactly-once (the default). */
     public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
@@ -122,7 +124,8 @@ public record SatwatchConfig(
                 httpToken,
                 webhookUrls,
                 webhookMaxAttempts,
-                webhookTimeout);
+                webhookTimeout,
+                limits);
     }
 
     /** Whether the HTTP API requires a bearer token. */

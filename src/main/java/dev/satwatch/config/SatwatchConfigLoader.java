@@ -61,6 +61,8 @@ public final class SatwatchConfigLoader {
     static final String COMMIT_INTERVAL = "streams.commit.interval";
     static final String PUNCTUATION_INTERVAL = "streams.punctuation.interval";
     static final String FINISHED_RUN_RETENTION = "streams.finished.run.retention";
+    static final String LIMITS_MAX_RUNS = "limits.max.runs.per.partition";
+    static final String LIMITS_MAX_POINTS = "limits.max.points.per.second";
     static final String CALIBRATION_MAX_RUNS = "calibration.max.runs";
     static final String CALIBRATION_MIN_RUNS = "calibration.min.runs";
     static final String METRICS_MAX_RUNS = "metrics.max.runs";
@@ -126,6 +128,8 @@ public final class SatwatchConfigLoader {
         d.put(COMMIT_INTERVAL, "100ms");
         d.put(PUNCTUATION_INTERVAL, "30s");
         d.put(FINISHED_RUN_RETENTION, "24h");
+        d.put(LIMITS_MAX_RUNS, Integer.toString(RunLimits.defaults().maxRunsPerPartition()));
+        d.put(LIMITS_MAX_POINTS, "0");
         d.put(CALIBRATION_MAX_RUNS, "64");
         d.put(CALIBRATION_MIN_RUNS, "3");
         d.put(METRICS_MAX_RUNS, "500");
@@ -263,6 +267,12 @@ public final class SatwatchConfigLoader {
         int attempts = atLeast(values.get(WEBHOOKS_MAX_ATTEMPTS), 1);
         Duration webhookTimeout = positive(values.get(WEBHOOKS_TIMEOUT));
         TrackerConfig tracker = BINDER.bind(TrackerConfig.defaults(), TRACKER_PREFIX, values, new HashSet<>());
+        int limitRuns = atLeast(values.get(LIMITS_MAX_RUNS), 1);
+        ConfigValue rateValue = values.get(LIMITS_MAX_POINTS);
+        double rate = ConfigValues.number(rateValue);
+        if (!(rate >= 0) || Double.isInfinite(rate)) {
+            throw rateValue.error("must be a finite number ≥ 0 (0 = no limit)");
+        }
         return new SatwatchConfig(
                 kafka,
                 appId,
@@ -284,7 +294,8 @@ public final class SatwatchConfigLoader {
                 values.get(HTTP_TOKEN).value().trim(),
                 urls,
                 attempts,
-                webhookTimeout);
+                webhookTimeout,
+                new RunLimits(limitRuns, rate));
     }
 
     /** The comma-separated absolute http(s) URLs of {@code webhooks.urls}. */

@@ -1,8 +1,11 @@
 package dev.satwatch.stream;
 
+import dev.satwatch.config.RunLimits;
 import dev.satwatch.config.Topics;
 import dev.satwatch.event.Alert;
+import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.serde.EventCodec;
 import dev.satwatch.serde.ParseResult;
@@ -15,7 +18,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
@@ -26,6 +32,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-run step: applies each event to its run's {@link RunState} with {@link RunTracker} and forwards what the
@@ -58,10 +66,18 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class RunProcessor implements Processor<String, Object, String, byte[]> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(RunProcessor.class);
+
     private final RunTracker tracker;
     private final Duration sweepInterval;
     private final Duration finishedRetention;
+    private final RunLimits limits;
     private final StreamCounters counters;
+    /** Runs in this task's store (counted in init, kept up to date on create and delete). */
+    private long tracked;
+    /** Per-run token buckets {tokens, last refill ms} of the point-rate limit; bounded, rebuilt after a restart. */
+    private Map<String, double[]> buckets;
+
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> states;
     private KeyValueStore<String, Long> lawVersions;
@@ -77,19 +93,28 @@ public final class RunProcessor implements Processor<String, Object, String, byt
      */
     static final int CACHED_STATES = 512;
 
+    /** Runs whose point-rate buckets are kept per task (least recently active dropped first). */
+    static final int RATE_BUCKETS = 10_000;
+
     /**
      * A processor.
      *
      * @param tracker the per-run decisions
      * @param sweepInterval wall-clock interval of the sweep (positive)
      * @param finishedRetention how long a finished run's state is kept after its last event
+     * @param limits the per-partition run cap and the per-run point rate
      * @param counters where to count results, fits and alerts
      */
     public RunProcessor(
-            RunTracker tracker, Duration sweepInterval, Duration finishedRetention, StreamCounters counters) {
+            RunTracker tracker,
+            Duration sweepInterval,
+            Duration finishedRetention,
+            RunLimits limits,
+            StreamCounters counters) {
         this.tracker = Objects.requireNonNull(tracker, "tracker");
         this.sweepInterval = Objects.requireNonNull(sweepInterval, "sweepInterval");
         this.finishedRetention = Objects.requireNonNull(finishedRetention, "finishedRetention");
+        this.limits = Objects.requireNonNull(limits, "limits");
         this.counters = Objects.requireNonNull(counters, "counters");
     }
 
@@ -103,6 +128,21 @@ public final class RunProcessor implements Processor<String, Object, String, byt
         this.lookup = laws::law;
         // New per init: a closed or revived task must never see states cached before (exactly-once restarts).
         this.cache = new RunStateCache(CACHED_STATES);
+        this.buckets = new LinkedHashMap<>(1024, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, double[]> eldest) {
+                return size() > RATE_BUCKETS;
+            }
+        };
+        this.tracked = 0;
+        try (KeyValueIterator<String, byte[]> it = states.all()) {
+            while (it.hasNext()) {
+                it.next();
+                tracked++;
+            }
+        }
         context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
     }
 
@@ -126,7 +166,24 @@ public final class RunProcessor implements Processor<String, Object, String, byt
         String runId = event.runId();
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         long ts = record.timestamp();
-        RunState state = cache.take(runId, states.get(runId));
+        byte[] stored = states.get(runId);
+        if (stored == null && tracked >= limits.maxRunsPerPartition() && !evictToMakeRoom(now)) {
+            reject(
+                    record,
+                    event,
+                    "tracked-runs limit reached: " + tracked + " runs in this partition and none "
+                            + "finished or stalled to evict; raise limits.max.runs.per.partition or add partitions");
+            return;
+        }
+        if (event instanceof LossPoint && !withinRate(runId, now.toEpochMilli())) {
+            reject(
+                    record,
+                    event,
+                    "point-rate limit: run " + runId + " sends more than " + limits.maxPointsPerSecond()
+                            + " points per second (limits.max.points.per.second)");
+            return;
+        }
+        RunState state = cache.take(runId, stored);
         boolean wasFinished = state.finished();
         // Read once per event: nothing writes this store between the law check and rememberLaw.
         Long usedLaw = lawVersions.get(runId);
@@ -138,6 +195,9 @@ public final class RunProcessor implements Processor<String, Object, String, byt
                         : StreamCounters.Result.ACCEPTED);
         byte[] bytes = state.toBytes();
         states.put(runId, bytes);
+        if (stored == null) {
+            tracked++;
+        }
         cache.put(runId, bytes, state);
         rememberLaw(state, usedLaw);
         emit(runId, outcome, ts);
@@ -164,8 +224,7 @@ public final class RunProcessor implements Processor<String, Object, String, byt
         for (KeyValue<String, byte[]> kv : runs) {
             RunState state = cache.take(kv.key, kv.value);
             if (state.finished() && expired(state, now)) {
-                states.delete(kv.key);
-                lawVersions.delete(kv.key);
+                forget(kv.key);
                 continue;
             }
             boolean wasFinished = state.finished();
@@ -180,6 +239,82 @@ public final class RunProcessor implements Processor<String, Object, String, byt
             cache.put(kv.key, after, state);
             rememberLaw(state, usedLaw);
         }
+    }
+
+    /** Deletes a run's state (retention or eviction). */
+    private void forget(String runId) {
+        states.delete(runId);
+        lawVersions.delete(runId);
+        cache.remove(runId);
+        buckets.remove(runId);
+        tracked--;
+    }
+
+    /**
+     * At the run cap: evicts finished runs, then stalled runs (STALLED open), oldest last activity first — a batch of
+     * about 1 % of the cap, so that a full partition scans its store once per batch of new runs, not per new run.
+     *
+     * @return whether room was made
+     */
+    private boolean evictToMakeRoom(Instant now) {
+        List<RunState> finished = new ArrayList<>();
+        List<RunState> stalled = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = states.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                RunState s = RunState.fromBytes(kv.value);
+                if (s.finished()) {
+                    finished.add(s);
+                } else if (s.openAlerts().contains(AlertType.STALLED)) {
+                    stalled.add(s);
+                }
+            }
+        }
+        Comparator<RunState> oldestFirst =
+                Comparator.comparing(s -> s.lastWallClock() == null ? Instant.MIN : s.lastWallClock());
+        finished.sort(oldestFirst);
+        stalled.sort(oldestFirst);
+        List<RunState> victims = new ArrayList<>(finished);
+        victims.addAll(stalled);
+        int batch = Math.min(victims.size(), Math.max(1, limits.maxRunsPerPartition() / 100));
+        for (RunState victim : victims.subList(0, batch)) {
+            forget(victim.runId());
+        }
+        if (batch > 0) {
+            counters.recordEvicted(batch);
+            LOG.info(
+                    "run cap {} reached in task {}: evicted {} finished/stalled runs (oldest first) at {}",
+                    limits.maxRunsPerPartition(),
+                    context.taskId(),
+                    batch,
+                    now);
+        }
+        return batch > 0;
+    }
+
+    /** Token bucket per run: {@code maxPointsPerSecond} per second, bursts up to one second's worth. */
+    private boolean withinRate(String runId, long nowMs) {
+        double rate = limits.maxPointsPerSecond();
+        if (rate <= 0) {
+            return true;
+        }
+        double[] b = buckets.computeIfAbsent(runId, k -> new double[] {rate, nowMs});
+        b[0] = Math.min(rate, b[0] + (nowMs - b[1]) / 1000.0 * rate);
+        b[1] = nowMs;
+        if (b[0] < 1) {
+            return false;
+        }
+        b[0] -= 1;
+        return true;
+    }
+
+    /** Dead-letters a valid event that a limit refused (re-encoded: the original bytes were parsed upstream). */
+    private void reject(Record<String, Object> record, RunEvent event, String reason) {
+        counters.record(StreamCounters.Result.DEAD_LETTERED);
+        byte[] bytes = record.value() instanceof byte[] raw ? raw : EventCodec.toJson(event);
+        context.forward(
+                DeadLetters.of(context, record.withValue(bytes), new ParseResult.Invalid(reason, "run_id")),
+                StreamNames.DEAD_LETTER_SINK);
     }
 
     private boolean expired(RunState state, Instant now) {

@@ -60,6 +60,7 @@ public final class SatwatchTopology {
                         RunTracker.create(config.tracker()),
                         config.punctuationInterval(),
                         config.finishedRunRetention(),
+                        config.limits(),
                         counters),
                 StreamNames.EVENT_PARSE,
                 StreamNames.EVENTS_BY_RUN_SOURCE);

@@ -68,6 +68,7 @@ public final class StreamCounters {
     private final Map<AlertType, LongAdder> opened = new EnumMap<>(AlertType.class);
     private final Map<AlertType, LongAdder> resolved = new EnumMap<>(AlertType.class);
     private final LongAdder fits = new LongAdder();
+    private final LongAdder evicted = new LongAdder();
     private final LongAdder lawsPublished = new LongAdder();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
@@ -177,6 +178,15 @@ public final class StreamCounters {
     }
 
     /** Fit updates written. */
+    /** Runs evicted (finished or stalled, oldest first) to make room under {@code limits.max.runs.per.partition}. */
+    public long evicted() {
+        return evicted.sum();
+    }
+
+    void recordEvicted(long runs) {
+        evicted.add(runs);
+    }
+
     public long fits() {
         return fits.sum();
     }
