@@ -134,6 +134,8 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
     public static final String RUNS_DROPPED = "satwatch.runs.dropped";
     /** Laws the calibrator published. */
     public static final String LAWS_PUBLISHED = "satwatch.laws.published";
+    /** Runs whose state was evicted to stay under limits.max.runs.per.partition. */
+    public static final String RUNS_EVICTED = "satwatch.runs.evicted";
     /** Webhook deliveries by result. */
     public static final String WEBHOOK_DELIVERIES = "satwatch.webhook.deliveries";
     /** Events received over HTTP by result. */
@@ -275,6 +277,9 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
                 .register(r);
         FunctionCounter.builder(LAWS_PUBLISHED, counters, StreamCounters::lawsPublished)
                 .description("Reuse laws the calibrator published to satwatch.laws")
+                .register(r);
+        FunctionCounter.builder(RUNS_EVICTED, counters, StreamCounters::evicted)
+                .description("Finished or stalled runs evicted to stay under limits.max.runs.per.partition")
                 .register(r);
         fitTimer = Timer.builder(FIT)
                 .description("Duration of the tracker calls that refitted a run (fit, estimates and fit rules)")

@@ -120,6 +120,7 @@ class SatwatchMetricsTest {
                 "satwatch_fit_seconds_max",
                 "satwatch_runs_tracked",
                 "satwatch_runs_dropped_total",
+                "satwatch_runs_evicted_total",
                 "satwatch_laws_published_total",
                 "satwatch_webhook_deliveries_total",
                 "satwatch_ingest_events_total",

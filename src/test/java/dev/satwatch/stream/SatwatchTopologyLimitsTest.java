@@ -51,6 +51,15 @@ class SatwatchTopologyLimitsTest {
 
             assertThat(h.takeDeadLetters()).isEmpty();
             assertThat(h.counters.evicted()).isEqualTo(1);
+            var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+            try (var metrics = dev.satwatch.metrics.SatwatchMetrics.bind(
+                    registry, h.counters, dev.satwatch.metrics.MetricsConfig.defaults(), java.time.Clock.systemUTC())) {
+                assertThat(registry.get("satwatch.runs.evicted")
+                                .functionCounter()
+                                .count())
+                        .isEqualTo(1.0);
+                assertThat(metrics.config().maxRuns()).isPositive();
+            }
             // The evicted run is gone: its next event starts a fresh run (and evicts nothing: "new" and "live" are
             // live, so it is refused).
             h.send(point("old", 2));
