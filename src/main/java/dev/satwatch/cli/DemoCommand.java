@@ -6,9 +6,7 @@ import dev.satwatch.embedded.EmbeddedKafka;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.LossPoint;
-import dev.satwatch.fit.CurveSummary;
 import dev.satwatch.fit.FitPoints;
-import dev.satwatch.fit.SummaryConfig;
 import dev.satwatch.io.CurveReader;
 import dev.satwatch.io.InputFormat;
 import dev.satwatch.io.InputFormatException;
@@ -231,13 +229,12 @@ public final class DemoCommand implements Callable<Integer> {
         List<SimRun> history = Fleet.generate(demoFleet(24, d -> Map.of(Scenario.HEALTHY, 1.0)), seed);
         Map<String, List<CalibrationRun>> bySetting = new LinkedHashMap<>();
         for (SimRun run : history) {
-            CurveSummary summary = CurveSummary.create(SummaryConfig.defaults());
-            for (TimedEvent e : run.events()) {
-                if (e.event() instanceof LossPoint p) {
-                    summary.add(p.d2Tokens(), p.loss(), p.lr());
-                }
-            }
-            FitPoints fp = summary.fitPoints(run.meta().targetD2Tokens());
+            List<LossPoint> points = run.events().stream()
+                    .map(TimedEvent::event)
+                    .filter(LossPoint.class::isInstance)
+                    .map(LossPoint.class::cast)
+                    .toList();
+            FitPoints fp = FitCommand.summarize(points).fitPoints(run.meta().targetD2Tokens());
             bySetting
                     .computeIfAbsent(run.meta().setting(), k -> new ArrayList<>())
                     .add(new CalibrationRun(
