@@ -1,5 +1,6 @@
 package dev.satwatch.cli;
 
+import dev.satwatch.config.ConfigException;
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.embedded.EmbeddedKafka;
@@ -110,6 +111,20 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Length of the latency phase (default: ${DEFAULT-VALUE}).")
     int latencySeconds;
 
+    @Option(
+            names = "--instances",
+            defaultValue = "1",
+            description = "App instances (same application.id, in this JVM) sharing the partitions "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int instances;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "An application setting for the topology, as in satwatch.properties "
+                    + "(e.g. --set streams.commit.interval=1s); repeatable.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
@@ -117,8 +132,21 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (events < 1 || runs < 1 || runs > events || partitions < 1 || latencyRuns < 1 || latencyRuns > runs) {
-            err.println("satwatch bench: need 1 ≤ --runs ≤ --events, --partitions ≥ 1, 1 ≤ --latency-runs ≤ --runs");
+        if (events < 1
+                || runs < 1
+                || runs > events
+                || partitions < 1
+                || instances < 1
+                || latencyRuns < 1
+                || latencyRuns > runs) {
+            err.println("satwatch bench: need 1 ≤ --runs ≤ --events, --partitions ≥ 1, --instances ≥ 1,"
+                    + " 1 ≤ --latency-runs ≤ --runs");
+            return ExitCodes.USAGE;
+        }
+        try {
+            SatwatchConfigLoader.create().withOverrides(settings).load(); // before the broker starts
+        } catch (ConfigException e) {
+            err.println("satwatch bench: --set: " + e.getMessage());
             return ExitCodes.USAGE;
         }
         Path stateDir = Files.createTempDirectory("satwatch-bench-state-");
@@ -138,31 +166,20 @@ public final class BenchCommand implements Callable<Integer> {
 
             err.println("(b) satwatch topology (" + guarantee + ")...");
             resetPeakHeap();
-            SatwatchConfig config = SatwatchConfigLoader.create()
-                    .withOverrides(Map.of(
-                            "kafka.bootstrap.servers",
-                            kafka.bootstrapServers(),
-                            "streams.state.dir",
-                            stateDir.toString(),
-                            "topics.partitions",
-                            Integer.toString(partitions),
-                            "laws.file",
-                            "",
-                            "processing.guarantee",
-                            guarantee,
-                            "application.id",
-                            "satwatch-bench"))
-                    .load();
             StreamCounters counters = new StreamCounters();
             Map<String, Object> result = new LinkedHashMap<>();
-            try (SatwatchApp app = SatwatchApp.start(config, counters)) {
+            List<SatwatchApp> apps = new ArrayList<>();
+            try {
+                for (int n = 0; n < instances; n++) {
+                    apps.add(SatwatchApp.start(config(kafka, stateDir.resolve("instance-" + n)), counters));
+                }
                 long processStartCpu = processCpuNanos();
                 double topology = topologyRate(counters, err);
                 long processCpu = processCpuNanos() - processStartCpu;
                 // Each fit is one more record out (and one more for the broker): the output volume per event.
                 double fitsPerEvent = counters.fits() / (double) events;
                 double peakHeapMb = peakHeapMb();
-                double stateBytes = stateBytesPerRun(app);
+                double stateBytes = stateBytesPerRun(apps);
                 err.printf(
                         Locale.ROOT,
                         "  %,.0f events/s; %.0f state bytes per run; peak heap %.0f MB%n",
@@ -180,7 +197,9 @@ public final class BenchCommand implements Callable<Integer> {
                 result.put("events", events);
                 result.put("runs", runs);
                 result.put("partitions", partitions);
+                result.put("instances", instances);
                 result.put("guarantee", guarantee);
+                result.put("settings", new LinkedHashMap<String, Object>(settings));
                 result.put("raw_consumer_events_per_s", round(raw));
                 result.put("topology_events_per_s", round(topology));
                 result.put("ratio", Math.round(topology / raw * 1000) / 1000.0);
@@ -195,6 +214,8 @@ public final class BenchCommand implements Callable<Integer> {
                 result.put("peak_heap_mb", round(peakHeapMb));
                 result.put("processors", Runtime.getRuntime().availableProcessors());
                 result.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
+            } finally {
+                apps.forEach(SatwatchApp::close);
             }
             if (json) {
                 out.println(dev.satwatch.serde.ReportJson.object(result));
@@ -205,6 +226,19 @@ public final class BenchCommand implements Callable<Integer> {
         } finally {
             TempDirs.deleteRecursively(stateDir);
         }
+    }
+
+    /** The topology's settings: the defaults, the bench's topics and broker, then {@code --set}. */
+    private SatwatchConfig config(EmbeddedKafka kafka, Path stateDir) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("laws.file", "");
+        overrides.putAll(settings);
+        overrides.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        overrides.put("streams.state.dir", stateDir.toString());
+        overrides.put("topics.partitions", Integer.toString(partitions));
+        overrides.put("processing.guarantee", guarantee);
+        overrides.put("application.id", "satwatch-bench");
+        return SatwatchConfigLoader.create().withOverrides(overrides).load();
     }
 
     /** Produces events {@code from..to} of the interleaved fleet; returns the bytes sent. */
@@ -365,16 +399,19 @@ public final class BenchCommand implements Callable<Integer> {
                 .getProcessCpuTime();
     }
 
-    private static double stateBytesPerRun(SatwatchApp app) {
-        ReadOnlyKeyValueStore<String, byte[]> store = app.streams()
-                .store(StoreQueryParameters.fromNameAndType(
-                        StreamNames.RUN_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore()));
+    private static double stateBytesPerRun(List<SatwatchApp> apps) {
         long n = 0;
         long total = 0;
-        try (KeyValueIterator<String, byte[]> it = store.all()) {
-            while (it.hasNext()) {
-                total += it.next().value.length;
-                n++;
+        for (SatwatchApp app : apps) {
+            ReadOnlyKeyValueStore<String, byte[]> store = app.streams()
+                    .store(StoreQueryParameters.fromNameAndType(
+                                    StreamNames.RUN_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
+                            .enableStaleStores());
+            try (KeyValueIterator<String, byte[]> it = store.all()) {
+                while (it.hasNext()) {
+                    total += it.next().value.length;
+                    n++;
+                }
             }
         }
         return n == 0 ? Double.NaN : total / (double) n;
@@ -386,6 +423,8 @@ public final class BenchCommand implements Callable<Integer> {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "satwatch-bench-latency");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // A fetch that finds nothing new waits up to this long (default 500 ms): keep it out of the latency.
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         List<Double> latencies = new ArrayList<>();
         Map<String, Object> producerProps = new HashMap<>(client);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -399,11 +438,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
             long total = (long) (latencyRate * latencySeconds);
             long start = System.nanoTime();
+            // Fits of the throughput phase still in an open transaction become visible now: not this phase's.
+            long phaseStartMs = System.currentTimeMillis();
             long base = ((long) events / runs + 1) * runs;
             for (long k = 0; k < total; k++) {
                 long due = start + (long) (k / latencyRate * 1e9);
                 while (System.nanoTime() < due) {
-                    collect(fits.poll(Duration.ZERO), latencies);
+                    collect(fits.poll(Duration.ZERO), phaseStartMs, latencies);
                     LockSupport.parkNanos(200_000);
                 }
                 // Same runs every time (the first latencyRuns), continuing their curves past the throughput phase.
@@ -416,16 +457,20 @@ public final class BenchCommand implements Callable<Integer> {
             producer.flush();
             long drainUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < drainUntil) {
-                collect(fits.poll(Duration.ofMillis(100)), latencies);
+                collect(fits.poll(Duration.ofMillis(100)), phaseStartMs, latencies);
             }
         }
         return latencies.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
-    private static void collect(Iterable<ConsumerRecord<byte[], byte[]>> records, List<Double> latencies) {
+    /** Adds the age of every fit triggered by an event of this phase (a fit's timestamp is its event's). */
+    private static void collect(
+            Iterable<ConsumerRecord<byte[], byte[]>> records, long phaseStartMs, List<Double> latencies) {
         long now = System.currentTimeMillis();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            latencies.add((double) (now - r.timestamp()));
+            if (r.timestamp() >= phaseStartMs) {
+                latencies.add((double) (now - r.timestamp()));
+            }
         }
     }
 

@@ -39,6 +39,7 @@ import java.util.Properties;
  * @param webhookMaxAttempts attempts per delivery before it counts as failed
  * @param webhookTimeout timeout of one delivery attempt
  * @param limits per-partition run cap and per-run point rate ({@code limits.*})
+ * @param stores where the per-run state is kept ({@code streams.state.store}, {@code streams.decoded.states})
  */
 public record SatwatchConfig(
         Map<String, String> kafka,
@@ -62,7 +63,8 @@ public record SatwatchConfig(
         List<String> webhookUrls,
         int webhookMaxAttempts,
         Duration webhookTimeout,
-        RunLimits limits) {
+        RunLimits limits,
+        RunStores stores) {
 
     /** Processing guarantee value for exactly-once (the default). */
     public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
@@ -85,6 +87,8 @@ public record SatwatchConfig(
         httpToken = httpToken == null ? "" : httpToken;
         webhookUrls = List.copyOf(webhookUrls);
         Objects.requireNonNull(webhookTimeout, "webhookTimeout");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(stores, "stores");
     }
 
     /** The defaults of {@code config/satwatch.properties}, with no file, environment or flags applied. */
@@ -125,7 +129,8 @@ public record SatwatchConfig(
                 webhookUrls,
                 webhookMaxAttempts,
                 webhookTimeout,
-                limits);
+                limits,
+                stores);
     }
 
     /** Whether the HTTP API requires a bearer token. */

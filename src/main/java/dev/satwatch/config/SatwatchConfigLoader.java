@@ -61,6 +61,8 @@ public final class SatwatchConfigLoader {
     static final String COMMIT_INTERVAL = "streams.commit.interval";
     static final String PUNCTUATION_INTERVAL = "streams.punctuation.interval";
     static final String FINISHED_RUN_RETENTION = "streams.finished.run.retention";
+    static final String STATE_STORE = "streams.state.store";
+    static final String DECODED_STATES = "streams.decoded.states";
     static final String LIMITS_MAX_RUNS = "limits.max.runs.per.partition";
     static final String LIMITS_MAX_POINTS = "limits.max.points.per.second";
     static final String CALIBRATION_MAX_RUNS = "calibration.max.runs";
@@ -125,9 +127,11 @@ public final class SatwatchConfigLoader {
                 // Not under the OS temp directory, which the OS may clear under a running app (Kafka Streams warns).
                 Path.of(System.getProperty("user.home"), ".satwatch", "state").toString());
         d.put(PROCESSING_GUARANTEE, SatwatchConfig.EXACTLY_ONCE_V2);
-        d.put(COMMIT_INTERVAL, "100ms");
+        d.put(COMMIT_INTERVAL, "1s");
         d.put(PUNCTUATION_INTERVAL, "30s");
         d.put(FINISHED_RUN_RETENTION, "24h");
+        d.put(STATE_STORE, "memory");
+        d.put(DECODED_STATES, "0");
         d.put(LIMITS_MAX_RUNS, Integer.toString(RunLimits.defaults().maxRunsPerPartition()));
         d.put(LIMITS_MAX_POINTS, "0");
         d.put(CALIBRATION_MAX_RUNS, "64");
@@ -273,6 +277,12 @@ public final class SatwatchConfigLoader {
         if (!(rate >= 0) || Double.isInfinite(rate)) {
             throw rateValue.error("must be a finite number ≥ 0 (0 = no limit)");
         }
+        ConfigValue storeValue = values.get(STATE_STORE);
+        String store = storeValue.value().trim().toLowerCase(Locale.ROOT);
+        if (!store.equals("memory") && !store.equals("rocksdb")) {
+            throw storeValue.error("expected memory or rocksdb");
+        }
+        int decoded = atLeast(values.get(DECODED_STATES), 0);
         return new SatwatchConfig(
                 kafka,
                 appId,
@@ -295,7 +305,8 @@ public final class SatwatchConfigLoader {
                 urls,
                 attempts,
                 webhookTimeout,
-                new RunLimits(limitRuns, rate));
+                new RunLimits(limitRuns, rate),
+                new RunStores(store.equals("memory"), decoded));
     }
 
     /** The comma-separated absolute http(s) URLs of {@code webhooks.urls}. */

@@ -424,7 +424,17 @@ public final class CurveSummary {
      */
     public byte[] toBytes() {
         byte[] out = new byte[serializedSize()];
-        ByteBuffer buf = ByteBuffer.wrap(out);
+        writeTo(ByteBuffer.wrap(out));
+        return out;
+    }
+
+    /**
+     * Writes {@link #toBytes()}'s {@link #serializedSize()} bytes at {@code buf}'s position (for callers that embed
+     * the summary in a larger record without an intermediate array).
+     *
+     * @throws java.nio.BufferOverflowException when fewer than {@link #serializedSize()} bytes remain
+     */
+    public void writeTo(ByteBuffer buf) {
         buf.put(FORMAT_VERSION);
         CurveBytes.putVarLong(buf, config.binsPerDecade());
         buf.putDouble(config.burnInFraction());
@@ -448,7 +458,6 @@ public final class CurveSummary {
         for (CurveBins b : bins) {
             b.write(buf);
         }
-        return out;
     }
 
     /**

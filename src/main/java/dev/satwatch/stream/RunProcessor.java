@@ -85,13 +85,8 @@ public final class RunProcessor implements Processor<String, Object, String, byt
     private LawLookup lookup;
     private RunStateCache cache;
 
-    /**
-     * Decoded states kept per task. Small on purpose: a run logging several points between two visits of the task's
-     * other runs (bursts, train + val pairs) hits; a round-robin fleet larger than the cache never does, and a larger
-     * cache then only costs heap and GC (4096 per task cost about 12 µs of process CPU per event at 100k runs in a
-     * 512 MB heap, BENCHMARKS.md §6).
-     */
-    static final int CACHED_STATES = 512;
+    /** Decoded states kept by this task ({@code streams.decoded.states} shared by the partitions). */
+    private final int cachedStates;
 
     /** Runs whose point-rate buckets are kept per task (least recently active dropped first). */
     static final int RATE_BUCKETS = 10_000;
@@ -103,6 +98,8 @@ public final class RunProcessor implements Processor<String, Object, String, byt
      * @param sweepInterval wall-clock interval of the sweep (positive)
      * @param finishedRetention how long a finished run's state is kept after its last event
      * @param limits the per-partition run cap and the per-run point rate
+     * @param cachedStates decoded run states this task keeps (positive): when every run of the task fits, no event
+     *     decodes its run's state (at 10k runs that was a fifth of the stream thread, BENCHMARKS.md §6)
      * @param counters where to count results, fits and alerts
      */
     public RunProcessor(
@@ -110,11 +107,16 @@ public final class RunProcessor implements Processor<String, Object, String, byt
             Duration sweepInterval,
             Duration finishedRetention,
             RunLimits limits,
+            int cachedStates,
             StreamCounters counters) {
         this.tracker = Objects.requireNonNull(tracker, "tracker");
         this.sweepInterval = Objects.requireNonNull(sweepInterval, "sweepInterval");
         this.finishedRetention = Objects.requireNonNull(finishedRetention, "finishedRetention");
         this.limits = Objects.requireNonNull(limits, "limits");
+        if (cachedStates < 1) {
+            throw new IllegalArgumentException("cachedStates must be positive: " + cachedStates);
+        }
+        this.cachedStates = cachedStates;
         this.counters = Objects.requireNonNull(counters, "counters");
     }
 
@@ -127,7 +129,7 @@ public final class RunProcessor implements Processor<String, Object, String, byt
         this.laws = new LawCache(lawStore);
         this.lookup = laws::law;
         // New per init: a closed or revived task must never see states cached before (exactly-once restarts).
-        this.cache = new RunStateCache(CACHED_STATES);
+        this.cache = new RunStateCache(cachedStates);
         this.buckets = new LinkedHashMap<>(1024, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 

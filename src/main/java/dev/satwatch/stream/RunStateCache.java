@@ -15,8 +15,9 @@ import java.util.Map;
  * store's bytes. Since a state's content is its serialized form ({@link RunState#equals}), the caller gets a state
  * equal to {@code fromBytes(stored)} in every case: after a restore, a task revival, a rebalance or an aborted
  * exactly-once transaction the store's bytes differ from the cached ones (or are equal and so is the content). A
- * taken state leaves the cache until {@link #put} returns it with its new bytes, so a state mutated by a call that
- * then failed is never handed out again.
+ * taken state is no longer cached until {@link #put} returns it with its new bytes, so a state mutated by a call that
+ * then failed is never handed out again. (The entry stays in the map, emptied: one hash lookup per take and per put,
+ * no node allocated per event.)
  *
  * <p>Bounded: at most {@code capacity} entries, least recently used evicted first. Create in
  * {@code Processor#init}, {@link #clear} in {@code close}. Not thread-safe (one stream task).
@@ -25,7 +26,16 @@ final class RunStateCache {
 
     private final Map<String, Entry> entries;
 
-    private record Entry(byte[] bytes, RunState state) {}
+    /** A run's cached state and its bytes; {@code state} is null while the caller owns it. */
+    private static final class Entry {
+        byte[] bytes;
+        RunState state;
+
+        Entry(byte[] bytes, RunState state) {
+            this.bytes = bytes;
+            this.state = state;
+        }
+    }
 
     /**
      * An empty cache.
@@ -53,19 +63,33 @@ final class RunStateCache {
      * @throws IllegalArgumentException when {@code stored} must be decoded and is not a run state
      */
     RunState take(String runId, byte[] stored) {
-        Entry cached = entries.remove(runId);
+        Entry cached = entries.get(runId);
+        RunState state = null;
+        byte[] bytes = null;
+        if (cached != null) {
+            state = cached.state;
+            bytes = cached.bytes;
+            cached.state = null;
+            cached.bytes = null;
+        }
         if (stored == null) {
             return RunState.create(runId);
         }
-        if (cached != null && Arrays.equals(cached.bytes, stored)) {
-            return cached.state;
+        if (state != null && Arrays.equals(bytes, stored)) {
+            return state;
         }
         return RunState.fromBytes(stored);
     }
 
     /** Caches {@code state} as written to the store as {@code bytes} (which must be {@code state.toBytes()}). */
     void put(String runId, byte[] bytes, RunState state) {
-        entries.put(runId, new Entry(bytes, state));
+        Entry e = entries.get(runId);
+        if (e == null) {
+            entries.put(runId, new Entry(bytes, state));
+        } else {
+            e.bytes = bytes;
+            e.state = state;
+        }
     }
 
     /** Forgets a run (deleted from the store). */

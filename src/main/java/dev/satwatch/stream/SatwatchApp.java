@@ -137,6 +137,13 @@ public final class SatwatchApp implements AutoCloseable {
      *   <li>{@code statestore.cache.max.bytes} = {@value #STATE_CACHE_BYTES} unless a {@code kafka.*} key sets it: the
      *       run stores are cached (see {@link SatwatchTopology}), and the cache must hold every active run's state
      *       (about 1–4 KB each) between two commits for the per-commit coalescing to work at 10k+ runs.
+     *   <li>{@code max.task.idle.ms = -1} unless a {@code kafka.*} key sets it: a task reads {@code satwatch.events}
+     *       and the re-keyed {@code satwatch.events-by-run}, which is nearly always empty; the two are not joined by
+     *       time, so there is nothing to wait for, and the default (0) made every record check the empty partition's
+     *       lag and format a debug message (≈ 7 % of the stream thread, JFR, BENCHMARKS.md §6).
+     *   <li>{@code num.stream.threads} = the processors available to the JVM unless a {@code kafka.*} key sets it: one
+     *       thread ran a busy instance's whole per-event path on one core while the others waited (2 threads on 2
+     *       cores: +19 % events/s, BENCHMARKS.md §6). More threads than partitions stay idle.
      * </ul>
      */
     public static Properties streamsProperties(SatwatchConfig config) {
@@ -150,6 +157,10 @@ public final class SatwatchApp implements AutoCloseable {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.topicReplicationFactor()));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(STATE_CACHE_BYTES));
+        p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
+        p.putIfAbsent(
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                Integer.toString(Runtime.getRuntime().availableProcessors()));
         return p;
     }
 

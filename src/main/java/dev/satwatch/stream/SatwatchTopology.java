@@ -6,6 +6,7 @@ import dev.satwatch.law.LawCalibrator;
 import dev.satwatch.track.RunTracker;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -61,18 +62,24 @@ public final class SatwatchTopology {
                         config.punctuationInterval(),
                         config.finishedRunRetention(),
                         config.limits(),
+                        config.stores().decodedStatesPerTask(config.topicPartitions()),
                         counters),
                 StreamNames.EVENT_PARSE,
                 StreamNames.EVENTS_BY_RUN_SOURCE);
         // The run stores are written on every event: the record cache keeps each run's latest value until the
         // commit (or an eviction), so RocksDB and the changelog see one write per run and commit instead of one per
         // event (the changelog stays complete: the cache is flushed before every commit).
-        t.addStateStore(bytesStore(StreamNames.RUN_STATE_STORE).withCachingEnabled(), StreamNames.RUN_PROCESSOR);
+        // In the heap by default (streams.state.store): RocksDB's JNI calls, memtable flushes and compactions cost
+        // more CPU per event than the whole satwatch step (BENCHMARKS.md §6).
+        boolean inMemory = config.stores().inMemory();
         t.addStateStore(
                 Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(StreamNames.RUN_LAW_STORE),
-                                Serdes.String(),
-                                Serdes.Long())
+                                runStore(StreamNames.RUN_STATE_STORE, inMemory), Serdes.String(), Serdes.ByteArray())
+                        .withCachingEnabled(),
+                StreamNames.RUN_PROCESSOR);
+        t.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                runStore(StreamNames.RUN_LAW_STORE, inMemory), Serdes.String(), Serdes.Long())
                         .withCachingEnabled(),
                 StreamNames.RUN_PROCESSOR);
 
@@ -132,6 +139,10 @@ public final class SatwatchTopology {
                 StreamNames.LAWS_UPDATER,
                 LawStoreUpdater::new);
         return t;
+    }
+
+    private static KeyValueBytesStoreSupplier runStore(String name, boolean inMemory) {
+        return inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
     }
 
     private static StoreBuilder<KeyValueStore<String, byte[]>> bytesStore(String name) {

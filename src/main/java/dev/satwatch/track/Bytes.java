@@ -15,8 +15,17 @@ final class Bytes {
 
     /** Appends primitives; grows by doubling. */
     static final class Writer {
-        private byte[] buf = new byte[512];
+        private byte[] buf;
         private int size;
+
+        Writer() {
+            this(512);
+        }
+
+        /** A writer whose buffer starts at {@code capacity} bytes (it grows as needed). */
+        Writer(int capacity) {
+            buf = new byte[Math.max(16, capacity)];
+        }
 
         private void ensure(int more) {
             if (size + more > buf.length) {
@@ -35,6 +44,22 @@ final class Bytes {
             ensure(b.length);
             System.arraycopy(b, 0, buf, size, b.length);
             size += b.length;
+            return this;
+        }
+
+        /**
+         * Writes a length prefix and then {@code n} bytes that {@code content} puts into the buffer it is given
+         * (positioned at their start, big-endian), without an intermediate array.
+         */
+        Writer putBytes(int n, java.util.function.Consumer<ByteBuffer> content) {
+            putVarLong(n);
+            ensure(n);
+            ByteBuffer slice = ByteBuffer.wrap(buf, size, n).slice();
+            content.accept(slice);
+            if (slice.position() != n) {
+                throw new IllegalStateException("wrote " + slice.position() + " of " + n + " bytes");
+            }
+            size += n;
             return this;
         }
 

@@ -33,7 +33,7 @@ final class SplitTrack {
     }
 
     void writeTo(Bytes.Writer w) {
-        w.putBytes(summary.toBytes());
+        w.putBytes(summary.serializedSize(), summary::writeTo);
         steps.writeTo(w);
         tokens.writeTo(w);
         w.putVarLong(unplaced).putVarLong(risingPoints);

@@ -44,4 +44,47 @@ class BenchCommandIT {
         // Every run is tracked in the store: a run's state is a few hundred bytes to a few KB.
         assertThat(json.get("state_bytes_per_run").asDouble()).isBetween(100.0, 4096.0);
     }
+
+    @Test
+    void shouldShareTheWorkBetweenInstancesWithTheGivenSettings() throws Exception {
+        CliRunner.Result r = CliRunner.run(
+                "bench",
+                "--events",
+                "2000",
+                "--runs",
+                "50",
+                "--partitions",
+                "2",
+                "--instances",
+                "2",
+                "--set",
+                "streams.state.store=rocksdb",
+                "--set",
+                "streams.commit.interval=200ms",
+                "--latency-runs",
+                "10",
+                "--latency-rate",
+                "200",
+                "--latency-seconds",
+                "2",
+                "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.get("instances").asInt()).isEqualTo(2);
+        assertThat(json.get("settings").asText())
+                .contains("streams.state.store=rocksdb")
+                .contains("streams.commit.interval=200ms");
+        // Both instances' local stores are read: every run is counted once.
+        assertThat(json.get("state_bytes_per_run").asDouble()).isBetween(100.0, 4096.0);
+        assertThat(json.get("topology_events_per_s").asDouble()).isPositive();
+    }
+
+    @Test
+    void shouldRejectAnUnknownSettingBeforeStartingAnything() {
+        CliRunner.Result r = CliRunner.run("bench", "--set", "streams.commit.intervall=1s");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--set").contains("unknown key 'streams.commit.intervall'");
+    }
 }

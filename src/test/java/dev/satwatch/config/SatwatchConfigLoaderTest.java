@@ -38,8 +38,9 @@ class SatwatchConfigLoaderTest {
         assertThat(c.topicPartitions()).isEqualTo(6);
         assertThat(c.topicReplicationFactor()).isEqualTo((short) 1);
         assertThat(c.lawsFile()).isEqualTo(Path.of("config", "laws.json"));
-        assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.punctuationInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.stores()).isEqualTo(RunStores.defaults());
         assertThat(c.tracker()).isEqualTo(TrackerConfig.defaults());
     }
 
@@ -49,7 +50,7 @@ class SatwatchConfigLoaderTest {
                 "topics.partitions=3",
                 "application.id=from-file",
                 "detect.spike.mad.k=5",
-                "streams.commit.interval=1s");
+                "streams.commit.interval=250ms");
         Map<String, String> env = Map.of(
                 "SATWATCH_APPLICATION_ID", "from-env",
                 "SATWATCH_DETECT_SPIKE_MAD_K", "6",
@@ -64,7 +65,7 @@ class SatwatchConfigLoaderTest {
                 .load();
 
         assertThat(c.topicPartitions()).as("file over default").isEqualTo(3);
-        assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.commitInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.applicationId()).as("env over file").isEqualTo("from-env");
         assertThat(c.kafka()).containsEntry("bootstrap.servers", "broker:9093");
         assertThat(c.tracker().detect().spikeMadK()).as("flag over env").isEqualTo(7.0);
@@ -169,6 +170,24 @@ class SatwatchConfigLoaderTest {
                         .load())
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("missing.properties: configuration file not found");
+    }
+
+    @Test
+    void shouldReadTheRunStoreSettingsAndRejectAnUnknownStore() {
+        SatwatchConfig c = SatwatchConfigLoader.create()
+                .withOverrides(Map.of("streams.state.store", "RocksDB", "streams.decoded.states", "8000"))
+                .load();
+        assertThat(c.stores()).isEqualTo(new RunStores(false, 8000));
+        assertThat(c.stores().decodedStatesPerTask(4)).isEqualTo(2000);
+        assertThat(RunStores.defaults().decodedStatesPerTask(1))
+                .as("automatic: max heap / 64 KiB")
+                .isEqualTo((int) Math.max(16, Runtime.getRuntime().maxMemory() / (64 << 10)));
+        assertThatThrownBy(() -> SatwatchConfigLoader.create()
+                        .withOverrides(Map.of("streams.state.store", "disk"))
+                        .load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("flag: streams.state.store = 'disk'")
+                .hasMessageContaining("expected memory or rocksdb");
     }
 
     @Test

@@ -138,7 +138,7 @@ final class FaultsBroker {
         }
     }
 
-    /** Whether the group is stable with exactly {@code members} members, all of {@code satwatch.events} assigned. */
+    /** Whether the group is stable with exactly {@code members} app instances, all of {@code satwatch.events} assigned. */
     static boolean settled(SatwatchConfig config, String groupId, int members) throws Exception {
         ConsumerGroupDescription g;
         try {
@@ -154,9 +154,12 @@ final class FaultsBroker {
                 .filter(tp -> tp.topic().equals(Topics.EVENTS.name()))
                 .map(TopicPartition::partition)
                 .collect(Collectors.toSet());
-        return g.groupState() == GroupState.STABLE
-                && g.members().size() == members
-                && assigned.equals(eventPartitions(config));
+        // A member is a stream thread ("<app>-<process id>-StreamThread-<n>-consumer"); an instance may run several.
+        long instances = g.members().stream()
+                .map(m -> m.clientId().replaceAll("-StreamThread-\\d+-consumer$", ""))
+                .distinct()
+                .count();
+        return g.groupState() == GroupState.STABLE && instances == members && assigned.equals(eventPartitions(config));
     }
 
     /** The partition numbers of {@code satwatch.events}: 0 .. topics.partitions − 1. */

@@ -286,9 +286,10 @@ class FaultsIT {
         try (StreamingOutputs out = new StreamingOutputs(config)) {
             apps.add(SatwatchApp.start(config, counters.get(0)));
             assertThat(apps.get(0).awaitRunning(WAIT)).isTrue();
-            // A slower pace than the other tests (60 records/s, about 20 s in all), so that all four membership
-            // changes happen while records arrive.
-            try (FaultsPublisher load = FaultsPublisher.start(config, input.body(), 6, Duration.ofMillis(100))) {
+            // A slower pace than the other tests (30 records/s, about 40 s in all), so that all four membership
+            // changes happen while records arrive (each instance runs a stream thread per core, so a change
+            // rebalances several group members).
+            try (FaultsPublisher load = FaultsPublisher.start(config, input.body(), 6, Duration.ofMillis(200))) {
                 await().atMost(WAIT).until(() -> load.sent() >= load.total() / 10);
                 // B joins, then C: three instances.
                 apps.add(SatwatchApp.start(configs.get(1), counters.get(1)));
