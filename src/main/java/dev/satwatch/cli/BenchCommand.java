@@ -40,6 +40,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -403,16 +404,25 @@ public final class BenchCommand implements Callable<Integer> {
         long n = 0;
         long total = 0;
         for (SatwatchApp app : apps) {
-            ReadOnlyKeyValueStore<String, byte[]> store = app.streams()
-                    .store(StoreQueryParameters.fromNameAndType(
-                                    StreamNames.RUN_STATE_STORE, QueryableStoreTypes.<String, byte[]>keyValueStore())
-                            .enableStaleStores());
-            try (KeyValueIterator<String, byte[]> it = store.all()) {
-                while (it.hasNext()) {
-                    total += it.next().value.length;
-                    n++;
+            long instanceRuns = 0;
+            long instanceBytes = 0;
+            try {
+                ReadOnlyKeyValueStore<String, byte[]> store = app.streams()
+                        .store(StoreQueryParameters.fromNameAndType(
+                                        StreamNames.RUN_STATE_STORE,
+                                        QueryableStoreTypes.<String, byte[]>keyValueStore())
+                                .enableStaleStores());
+                try (KeyValueIterator<String, byte[]> it = store.all()) {
+                    while (it.hasNext()) {
+                        instanceBytes += it.next().value.length;
+                        instanceRuns++;
+                    }
                 }
+            } catch (InvalidStateStoreException e) {
+                continue; // an instance with no task of the store (more instances than partitions)
             }
+            n += instanceRuns;
+            total += instanceBytes;
         }
         return n == 0 ? Double.NaN : total / (double) n;
     }

@@ -14,9 +14,12 @@ public record RunStores(boolean inMemory, int decodedStates) {
     /** Heap per automatic decoded-state slot: 1/16 of the heap at about 4 KB per decoded state. */
     static final long AUTO_HEAP_PER_STATE = 64L << 10;
 
-    /** In-memory stores, automatic decoded-state count. */
+    /**
+     * RocksDB stores (state off the heap; a clean restart reuses the local copy), automatic decoded-state count. With
+     * the 1 s commit the in-memory store was no faster within the noise (BENCHMARKS.md §6).
+     */
     public static RunStores defaults() {
-        return new RunStores(true, 0);
+        return new RunStores(false, 0);
     }
 
     public RunStores {

@@ -130,7 +130,7 @@ public final class SatwatchConfigLoader {
         d.put(COMMIT_INTERVAL, "1s");
         d.put(PUNCTUATION_INTERVAL, "30s");
         d.put(FINISHED_RUN_RETENTION, "24h");
-        d.put(STATE_STORE, "memory");
+        d.put(STATE_STORE, "rocksdb");
         d.put(DECODED_STATES, "0");
         d.put(LIMITS_MAX_RUNS, Integer.toString(RunLimits.defaults().maxRunsPerPartition()));
         d.put(LIMITS_MAX_POINTS, "0");

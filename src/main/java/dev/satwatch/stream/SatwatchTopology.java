@@ -69,8 +69,8 @@ public final class SatwatchTopology {
         // The run stores are written on every event: the record cache keeps each run's latest value until the
         // commit (or an eviction), so RocksDB and the changelog see one write per run and commit instead of one per
         // event (the changelog stays complete: the cache is flushed before every commit).
-        // In the heap by default (streams.state.store): RocksDB's JNI calls, memtable flushes and compactions cost
-        // more CPU per event than the whole satwatch step (BENCHMARKS.md §6).
+        // RocksDB by default, or the heap (streams.state.store): behind the record cache, with one write per run and
+        // commit, the two cost the same per event within the noise (BENCHMARKS.md §6).
         boolean inMemory = config.stores().inMemory();
         t.addStateStore(
                 Stores.keyValueStoreBuilder(

@@ -58,7 +58,7 @@ class BenchCommandIT {
                 "--instances",
                 "2",
                 "--set",
-                "streams.state.store=rocksdb",
+                "streams.state.store=memory",
                 "--set",
                 "streams.commit.interval=200ms",
                 "--latency-runs",
@@ -73,7 +73,7 @@ class BenchCommandIT {
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("instances").asInt()).isEqualTo(2);
         assertThat(json.get("settings").asText())
-                .contains("streams.state.store=rocksdb")
+                .contains("streams.state.store=memory")
                 .contains("streams.commit.interval=200ms");
         // Both instances' local stores are read: every run is counted once.
         assertThat(json.get("state_bytes_per_run").asDouble()).isBetween(100.0, 4096.0);

@@ -175,9 +175,9 @@ class SatwatchConfigLoaderTest {
     @Test
     void shouldReadTheRunStoreSettingsAndRejectAnUnknownStore() {
         SatwatchConfig c = SatwatchConfigLoader.create()
-                .withOverrides(Map.of("streams.state.store", "RocksDB", "streams.decoded.states", "8000"))
+                .withOverrides(Map.of("streams.state.store", "Memory", "streams.decoded.states", "8000"))
                 .load();
-        assertThat(c.stores()).isEqualTo(new RunStores(false, 8000));
+        assertThat(c.stores()).isEqualTo(new RunStores(true, 8000));
         assertThat(c.stores().decodedStatesPerTask(4)).isEqualTo(2000);
         assertThat(RunStores.defaults().decodedStatesPerTask(1))
                 .as("automatic: max heap / 64 KiB")
