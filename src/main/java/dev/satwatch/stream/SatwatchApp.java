@@ -141,9 +141,10 @@ public final class SatwatchApp implements AutoCloseable {
      *       and the re-keyed {@code satwatch.events-by-run}, which is nearly always empty; the two are not joined by
      *       time, so there is nothing to wait for, and the default (0) made every record check the empty partition's
      *       lag and format a debug message (≈ 7 % of the stream thread, JFR, BENCHMARKS.md §6).
-     *   <li>{@code num.stream.threads} = the processors available to the JVM unless a {@code kafka.*} key sets it: one
-     *       thread ran a busy instance's whole per-event path on one core while the others waited (2 threads on 2
-     *       cores: +19 % events/s, BENCHMARKS.md §6). More threads than partitions stay idle.
+     *   <li>{@code num.stream.threads} = the processors available to the JVM, at most {@code topics.partitions}, unless
+     *       a {@code kafka.*} key sets it: one thread ran a busy instance's whole per-event path on one core while the
+     *       other waited (2 threads on 2 cores: +12–17 % events/s, BENCHMARKS.md §6); a thread beyond the partition
+     *       count would have no task.
      * </ul>
      */
     public static Properties streamsProperties(SatwatchConfig config) {
@@ -160,7 +161,8 @@ public final class SatwatchApp implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
         p.putIfAbsent(
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-                Integer.toString(Runtime.getRuntime().availableProcessors()));
+                Integer.toString(Math.max(
+                        1, Math.min(Runtime.getRuntime().availableProcessors(), config.topicPartitions()))));
         return p;
     }
 
