@@ -161,8 +161,8 @@ public final class SatwatchApp implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
         p.putIfAbsent(
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG,
-                Integer.toString(Math.max(
-                        1, Math.min(Runtime.getRuntime().availableProcessors(), config.topicPartitions()))));
+                Integer.toString(
+                        Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), config.topicPartitions()))));
         return p;
     }
 
