@@ -144,6 +144,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + " 1 ≤ --latency-runs ≤ --runs");
             return ExitCodes.USAGE;
         }
+        for (String key : BENCH_KEYS) {
+            if (settings.containsKey(key)) {
+                err.println("satwatch bench: --set " + key + ": the bench sets this itself"
+                        + " (--partitions and --guarantee choose the partitions and the guarantee)");
+                return ExitCodes.USAGE;
+            }
+        }
         try {
             SatwatchConfigLoader.create().withOverrides(settings).load(); // before the broker starts
         } catch (ConfigException e) {
@@ -229,7 +236,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The topology's settings: the defaults, the bench's topics and broker, then {@code --set}. */
+    /** Settings the bench chooses itself; {@code --set} may not change them. */
+    private static final List<String> BENCH_KEYS = List.of(
+            "kafka.bootstrap.servers",
+            "streams.state.dir",
+            "topics.partitions",
+            "processing.guarantee",
+            "application.id");
+
+    /** The topology's settings: the defaults, no law file, {@code --set}, then the bench's own {@link #BENCH_KEYS}. */
     private SatwatchConfig config(EmbeddedKafka kafka, Path stateDir) {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("laws.file", "");

@@ -75,16 +75,7 @@ public final class SimulateCommand implements Callable<Integer> {
             err.println("satwatch simulate: --runs must be ≥ 1 and --points ≥ 10");
             return ExitCodes.USAGE;
         }
-        FleetSpec base = FleetSpec.defaults(runs);
-        FleetSpec fleetSpec = new FleetSpec(
-                base.runs(),
-                base.settings(),
-                base.mix(),
-                points,
-                base.noise(),
-                base.start(),
-                base.startSpread(),
-                base.evalInterval());
+        FleetSpec fleetSpec = FleetSpec.defaults(runs).withPointsPerRun(points);
         List<SimRun> fleet = Fleet.generate(fleetSpec, seed);
         List<TimedEvent> events = Fleet.interleave(fleet);
         err.printf(Locale.ROOT, "simulated %d runs, %d events (seed %d)%n", fleet.size(), events.size(), seed);

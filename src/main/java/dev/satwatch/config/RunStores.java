@@ -3,7 +3,7 @@ package dev.satwatch.config;
 /**
  * Where the run processor keeps its per-run state ({@code streams.state.store}, {@code streams.decoded.states}).
  *
- * @param inMemory true: the run stores are in the heap (about 1.2 KB per run), false: RocksDB on local disk. Either
+ * @param inMemory true: the run stores are in the heap (about 1.3 KB per run), false: RocksDB on local disk. Either
  *     way they are changelogged, so a restarted or moved task restores them; an in-memory store restores from the
  *     changelog at every start, RocksDB only after an unclean stop (exactly-once wipes it then)
  * @param decodedStates decoded run states kept per instance so that an event skips decoding its run's state (about

@@ -68,4 +68,19 @@ public record FleetSpec(
                 Duration.ofHours(2),
                 Duration.ofSeconds(30));
     }
+
+    /** This spec with another scenario mix. */
+    public FleetSpec withMix(Map<Scenario, Double> newMix) {
+        return new FleetSpec(runs, settings, newMix, pointsPerRun, noise, start, startSpread, evalInterval);
+    }
+
+    /** This spec with another number of points per run. */
+    public FleetSpec withPointsPerRun(int points) {
+        return new FleetSpec(runs, settings, mix, points, noise, start, startSpread, evalInterval);
+    }
+
+    /** This spec with another noise level. */
+    public FleetSpec withNoise(double newNoise) {
+        return new FleetSpec(runs, settings, mix, pointsPerRun, newNoise, start, startSpread, evalInterval);
+    }
 }

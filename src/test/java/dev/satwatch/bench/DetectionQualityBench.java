@@ -350,8 +350,7 @@ public final class DetectionQualityBench {
         long seed = args.length > 1 ? Long.parseLong(args[1]) : SEED;
         FleetSpec d = FleetSpec.defaults(runs);
         double noise = args.length > 2 ? Double.parseDouble(args[2]) : d.noise();
-        FleetSpec spec = new FleetSpec(
-                runs, d.settings(), d.mix(), d.pointsPerRun(), noise, d.start(), d.startSpread(), d.evalInterval());
+        FleetSpec spec = d.withNoise(noise);
         long t0 = System.nanoTime();
         Report report = run(spec, seed, TrackerConfig.defaults());
         System.out.printf(

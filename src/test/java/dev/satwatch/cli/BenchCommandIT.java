@@ -87,4 +87,12 @@ class BenchCommandIT {
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("--set").contains("unknown key 'streams.commit.intervall'");
     }
+
+    @Test
+    void shouldRejectASettingTheBenchChoosesItself() {
+        CliRunner.Result r = CliRunner.run("bench", "--set", "topics.partitions=8");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--set topics.partitions").contains("--partitions");
+    }
 }

@@ -129,7 +129,7 @@ class PrometheusIT {
                 .start();
         assertThat(app.awaitRunning(WAIT)).as("Kafka Streams reaches RUNNING").isTrue();
 
-        List<SimRun> fleet = Fleet.generate(withPoints(FleetSpec.defaults(20), 120), 11);
+        List<SimRun> fleet = Fleet.generate(FleetSpec.defaults(20).withPointsPerRun(120), 11);
         runIds = fleet.stream().map(r -> r.events().get(0).event().runId()).toList();
         publish(config, Fleet.interleave(fleet));
         startPrometheus();
@@ -264,18 +264,6 @@ class PrometheusIT {
             }
             producer.flush();
         }
-    }
-
-    private static FleetSpec withPoints(FleetSpec base, int points) {
-        return new FleetSpec(
-                base.runs(),
-                base.settings(),
-                base.mix(),
-                points,
-                base.noise(),
-                base.start(),
-                base.startSpread(),
-                base.evalInterval());
     }
 
     /** Every {@code expr} of every panel target and every {@code label_values} variable, keyed by where it is. */

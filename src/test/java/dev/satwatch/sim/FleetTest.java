@@ -97,4 +97,33 @@ class FleetTest {
         regrouped.forEach(
                 (id, events) -> assertThat(events).isEqualTo(byId.get(id).events()));
     }
+
+    @Test
+    void shouldChangeOnlyTheNamedFieldWithEachWither() {
+        FleetSpec d = FleetSpec.defaults(7);
+
+        assertThat(d.withPointsPerRun(120))
+                .isEqualTo(new FleetSpec(
+                        7, d.settings(), d.mix(), 120, d.noise(), d.start(), d.startSpread(), d.evalInterval()));
+        assertThat(d.withMix(Map.of(Scenario.HEALTHY, 1.0)))
+                .isEqualTo(new FleetSpec(
+                        7,
+                        d.settings(),
+                        Map.of(Scenario.HEALTHY, 1.0),
+                        d.pointsPerRun(),
+                        d.noise(),
+                        d.start(),
+                        d.startSpread(),
+                        d.evalInterval()));
+        assertThat(d.withNoise(0.01))
+                .isEqualTo(new FleetSpec(
+                        7,
+                        d.settings(),
+                        d.mix(),
+                        d.pointsPerRun(),
+                        0.01,
+                        d.start(),
+                        d.startSpread(),
+                        d.evalInterval()));
+    }
 }

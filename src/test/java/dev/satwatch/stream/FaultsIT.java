@@ -186,20 +186,9 @@ class FaultsIT {
                 StreamCounters counters = new StreamCounters();
                 try (SatwatchApp restarted = SatwatchApp.start(config, counters)) {
                     load.awaitAcked(WAIT);
-                    StreamingFixture.publishRaw(config, input.tail());
-
-                    reconcile(config, appId, expected, out);
                     // The restarted instance read exactly the records after the dead one's last commit, once: it
                     // reprocessed the uncommitted ones, and nothing committed was read again.
-                    long left = expected.ledger().input() - FaultsBroker.sum(resumeAt);
-                    await().atMost(WAIT).until(() -> counters.input() >= left && counters.unaccounted() == 0);
-                    FaultsLedger seen = FaultsLedger.of(counters);
-                    assertThat(seen.input()).as("%s", seen).isEqualTo(left);
-                    // The tail (every duplicate and the malformed record) came after the restart.
-                    assertThat(seen.duplicates()).isEqualTo(expected.ledger().duplicates());
-                    assertThat(seen.deadLettered()).isEqualTo(expected.ledger().deadLettered());
-                    assertThat(seen.balanced()).as("%s", seen).isTrue();
-                    assertThat(StreamingFixture.closeLeavingGroup(restarted)).isTrue();
+                    finishAndReconcileResumed(config, appId, input, expected, out, restarted, counters, resumeAt);
                 }
             }
         }
@@ -252,18 +241,8 @@ class FaultsIT {
 
                     await().atMost(WAIT).until(() -> activeEventPartitions(b).equals(all));
                     load.awaitAcked(WAIT);
-                    StreamingFixture.publishRaw(config, input.tail());
-
-                    reconcile(config, appId, expected, out);
                     // B read its own partitions from the start, and A's from A's last commit: everything else once.
-                    long left = expected.ledger().input() - FaultsBroker.sum(resumeAt);
-                    await().atMost(WAIT).until(() -> counters.input() >= left && counters.unaccounted() == 0);
-                    FaultsLedger seen = FaultsLedger.of(counters);
-                    assertThat(seen.input()).as("%s", seen).isEqualTo(left);
-                    assertThat(seen.duplicates()).isEqualTo(expected.ledger().duplicates());
-                    assertThat(seen.deadLettered()).isEqualTo(expected.ledger().deadLettered());
-                    assertThat(seen.balanced()).as("%s", seen).isTrue();
-                    assertThat(StreamingFixture.closeLeavingGroup(b)).isTrue();
+                    finishAndReconcileResumed(config, appId, input, expected, out, b, counters, resumeAt);
                 }
             }
         }
@@ -359,6 +338,34 @@ class FaultsIT {
         List<Map.Entry<String, byte[]>> dead = FaultsBroker.deadLetters(config);
         assertThat(dead).hasSize((int) expected.ledger().deadLettered());
         assertThat(dead).allSatisfy(d -> assertThat(d.getKey()).isEqualTo(expected.malformedKey()));
+    }
+
+    /**
+     * After a kill: publishes the tail (every duplicate and the malformed record), reconciles the outputs with the
+     * undisturbed reference, and checks that the surviving instance read exactly the records from {@code resumeAt}
+     * (the dead instance's last committed offsets) on, once, with the reference's duplicates and dead letters.
+     */
+    private static void finishAndReconcileResumed(
+            SatwatchConfig config,
+            String appId,
+            Input input,
+            Expected expected,
+            StreamingOutputs out,
+            SatwatchApp survivor,
+            StreamCounters counters,
+            Map<Integer, Long> resumeAt)
+            throws Exception {
+        StreamingFixture.publishRaw(config, input.tail());
+
+        reconcile(config, appId, expected, out);
+        long left = expected.ledger().input() - FaultsBroker.sum(resumeAt);
+        await().atMost(WAIT).until(() -> counters.input() >= left && counters.unaccounted() == 0);
+        FaultsLedger seen = FaultsLedger.of(counters);
+        assertThat(seen.input()).as("%s", seen).isEqualTo(left);
+        assertThat(seen.duplicates()).isEqualTo(expected.ledger().duplicates());
+        assertThat(seen.deadLettered()).isEqualTo(expected.ledger().deadLettered());
+        assertThat(seen.balanced()).as("%s", seen).isTrue();
+        assertThat(StreamingFixture.closeLeavingGroup(survivor)).isTrue();
     }
 
     /** Waits until the child's instance alone is in the group with every partition; fails fast if the JVM dies. */
@@ -500,7 +507,6 @@ class FaultsIT {
         FleetSpec d = FleetSpec.defaults(runs);
         Map<Scenario, Double> mix = new HashMap<>(d.mix());
         mix.remove(Scenario.STALLING);
-        return new FleetSpec(
-                runs, d.settings(), mix, POINTS_PER_RUN, d.noise(), d.start(), d.startSpread(), d.evalInterval());
+        return d.withMix(mix).withPointsPerRun(POINTS_PER_RUN);
     }
 }

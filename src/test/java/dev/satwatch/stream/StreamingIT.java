@@ -294,9 +294,7 @@ class StreamingIT {
     }
 
     private static FleetSpec spec(int runs, Map<Scenario, Double> mix) {
-        FleetSpec d = FleetSpec.defaults(runs);
-        return new FleetSpec(
-                runs, d.settings(), mix, POINTS_PER_RUN, d.noise(), d.start(), d.startSpread(), d.evalInterval());
+        return FleetSpec.defaults(runs).withMix(mix).withPointsPerRun(POINTS_PER_RUN);
     }
 
     /** The default mix without STALLING, whose wall-clock alert would depend on timing. */
