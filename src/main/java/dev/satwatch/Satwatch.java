@@ -1,5 +1,6 @@
 package dev.satwatch;
 
+import dev.satwatch.cli.BacktestCommand;
 import dev.satwatch.cli.BenchCommand;
 import dev.satwatch.cli.DemoCommand;
 import dev.satwatch.cli.FitCommand;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             TailCommand.class,
             BenchCommand.class,
+            BacktestCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Satwatch {

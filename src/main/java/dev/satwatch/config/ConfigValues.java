@@ -29,10 +29,17 @@ final class ConfigValues {
         }
     }
 
+    /** A finite number; a trailing {@code %} divides by 100 ({@code 3%} is 0.03). */
     static double number(ConfigValue v) {
         double d;
+        String text = v.value().trim();
+        boolean percent = text.endsWith("%");
         try {
-            d = Double.parseDouble(v.value().trim());
+            d = Double.parseDouble(
+                    percent ? text.substring(0, text.length() - 1).trim() : text);
+            if (percent) {
+                d /= 100;
+            }
         } catch (NumberFormatException e) {
             throw v.error("not a number", e);
         }

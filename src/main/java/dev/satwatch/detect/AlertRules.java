@@ -25,17 +25,14 @@ import java.util.Objects;
  *       {@code baseAlphaFloor}, or {@code D1/params > overtrainTokensPerParam}. Opens and resolves at once (it is a
  *       fact about the run's metadata and the current law, re-evaluated when either changes).
  *   <li><b>EXPONENT_BELOW_PREDICTION</b>, <b>DIMINISHING_RETURNS</b>, <b>FIT_UNRELIABLE</b> ({@link #onFit}): judged
- *       on each refit with hysteresis ({@code openAfter}/{@code resolveAfter} consecutive refits). The "decision
- *       fit" is the fit with the law's E fixed when it is reliable (much tighter than the free fit on a short
- *       curve, where E and α trade off), else the free fit when reliable, else none. Exponent: upper 95 % bound of
- *       α below {@code alpha_predicted − exponentTolerance}, from the law-E fit (else the free fit) as soon as it has
- *       a finite interval ({@link #exponentFit}). Returns: the decision fit's
- *       {@code −∂L/∂D2 = α·(L̂ − E)/D2} per billion tokens below {@code minGainPerBillion}, or its projected gain
- *       {@code L̂(D2) − L̂(target)} below {@code minRemainingGain}; it carries {@code tokensSaved = target − D2}.
- *       Both judge only after {@code minProgressFraction} of the budget (without a budget: once the fit set has
- *       {@code unreliableMinBins} bins); returns are judged only until {@code 1 − minProgressFraction} of the budget,
- *       because near its end every run's remaining gain is small and a stop would save little. Unreliable: at least {@code unreliableMinBins} fit bins and no decision
- *       fit. A refit that cannot be judged leaves the streaks as they are.
+ *       on each refit from {@code stopMinBudgetFraction} of the budget (without a budget: once the fit set has
+ *       {@code unreliableMinBins} bins), with hysteresis ({@code openAfter}/{@code resolveAfter} consecutive refits).
+ *       Returns: the {@link EarlyStop} decision — stop while the upper bound of the relative loss given up is at most
+ *       {@code stopMaxLossGivenUp}; the alert carries g, g⁺, the budget fraction and the tokens (and cost) a stop
+ *       saves net of the cooldown. Exponent: the upper 95 % bound of the measured α (law-E fit, else the free fit)
+ *       below the law's lower 95 % bound minus {@code exponentTolerance}; a warning, never a stop on its own.
+ *       Unreliable: the decision quantity cannot be bounded (too few fit points for a trend). A refit that cannot be
+ *       judged leaves the streaks as they are.
  *   <li><b>LOSS_SPIKE</b> ({@link #onPoint}): {@code ln(loss/expected) > spikeMadK · scale} and
  *       {@code loss/expected − 1 > spikeMinRel}, where {@code scale} is the robust (1.4826·MAD) scale of recent log
  *       residuals supplied by the caller. Opens on the spiking point, resolves after {@code resolveAfter} clean
@@ -55,10 +52,20 @@ import java.util.Objects;
  */
 public final class AlertRules {
 
+    /** Two-sided 95 % normal quantile, for the law's interval. */
+    private static final double Z95 = 1.959964;
+
     private final DetectConfig config;
+    private final EarlyStop earlyStop;
 
     private AlertRules(DetectConfig config) {
         this.config = config;
+        this.earlyStop = EarlyStop.create(config);
+    }
+
+    /** The early-stop policy these rules use. */
+    public EarlyStop earlyStop() {
+        return earlyStop;
     }
 
     /** Rules with the given thresholds. */
@@ -124,136 +131,148 @@ public final class AlertRules {
      * EXPONENT_BELOW_PREDICTION, DIMINISHING_RETURNS and FIT_UNRELIABLE after one refit.
      *
      * @param estimate the refit's estimate (its alphaPredicted is NaN without a law)
+     * @param stop the refit's decision quantity ({@link EarlyStop#assess})
      */
-    public List<Alert> onFit(AlertState state, AlertContext ctx, RunEstimate estimate) {
+    public List<Alert> onFit(AlertState state, AlertContext ctx, RunEstimate estimate, StopAssessment stop) {
         List<Alert> out = new ArrayList<>();
         double target = estimate.targetD2Tokens();
         double now = estimate.d2Tokens();
         boolean hasTarget = target > 0 && target < Double.POSITIVE_INFINITY;
         double progress = hasTarget ? now / target : Double.NaN;
         boolean judged = hasTarget
-                ? progress >= config.minProgressFraction()
+                ? progress >= config.stopMinBudgetFraction()
                 : estimate.binsUsed() >= config.unreliableMinBins();
-        FitResult decision = decisionFit(estimate);
 
-        if (estimate.binsUsed() >= config.unreliableMinBins()) {
+        if (judged && stop.judged()) {
             Map<String, Double> values = new LinkedHashMap<>();
             values.put("bins_used", (double) estimate.binsUsed());
             values.put("points_used", (double) estimate.pointsUsed());
-            values.put("alpha", estimate.fit().alpha());
-            values.put("alpha_ci_low", estimate.fit().alphaCiLow());
-            values.put("alpha_ci_high", estimate.fit().alphaCiHigh());
-            Transition t = state.observe(
-                    AlertType.FIT_UNRELIABLE, decision == null, config.openAfter(), config.resolveAfter());
+            values.put("budget_fraction", progress);
+            Transition t =
+                    state.observe(AlertType.FIT_UNRELIABLE, !stop.bounded(), config.openAfter(), config.resolveAfter());
             String msg = t == Transition.OPENED
                     ? String.format(
                             Locale.ROOT,
-                            "Fit of %s bins (%s points) is not reliable (%s): alpha %s, 95%% interval [%s, %s];"
-                                    + " the curve cannot be judged yet.",
+                            "The loss given up by stopping cannot be bounded yet (%s; %s bins, %s points in the fit"
+                                    + " set): no stop recommendation until it can.",
+                            stop.note(),
                             estimate.binsUsed(),
-                            estimate.pointsUsed(),
-                            estimate.fit().reliability().name().toLowerCase(Locale.ROOT),
-                            num(estimate.fit().alpha()),
-                            num(estimate.fit().alphaCiLow()),
-                            num(estimate.fit().alphaCiHigh()))
+                            estimate.pointsUsed())
                     : String.format(
                             Locale.ROOT,
-                            "Fit is reliable again on %s bins: alpha %s.",
-                            estimate.binsUsed(),
-                            num(decision == null ? Double.NaN : decision.alpha()));
+                            "The loss given up by stopping is bounded again: at most %s.",
+                            pct(stop.lossGivenUpUpper()));
             out.addAll(emit(state, t, ctx, AlertType.FIT_UNRELIABLE, Alert.Severity.INFO, values, Double.NaN, msg));
         }
         if (!judged) {
             return out;
         }
-        FitResult exponent = exponentFit(estimate);
-        String exponentSource = exponent == null ? "none" : exponent == estimate.fixedE() ? "law E" : "free";
-
-        double predicted = estimate.alphaPredicted();
-        if (Double.isFinite(predicted) && exponent != null) {
-            double high = exponent.alphaCiHigh();
-            boolean below = high < predicted - config.exponentTolerance();
-            Map<String, Double> values = new LinkedHashMap<>();
-            values.put("alpha", exponent.alpha());
-            values.put("alpha_ci_low", exponent.alphaCiLow());
-            values.put("alpha_ci_high", high);
-            values.put("alpha_predicted", predicted);
-            values.put("tolerance", config.exponentTolerance());
-            values.put("progress", progress);
-            Transition t = state.observe(
-                    AlertType.EXPONENT_BELOW_PREDICTION, below, config.openAfter(), config.resolveAfter());
-            String msg = t == Transition.OPENED
-                    ? String.format(
-                            Locale.ROOT,
-                            "Measured D2 exponent %s (95%% interval up to %s, %s fit) is below the law's prediction"
-                                    + " %s by more than %s: this run gains less per token than its setting predicts.",
-                            num(exponent.alpha()),
-                            num(high),
-                            exponentSource,
-                            num(predicted),
-                            num(config.exponentTolerance()))
-                    : String.format(
-                            Locale.ROOT,
-                            "Measured D2 exponent %s (95%% interval up to %s) is back within %s of the prediction %s.",
-                            num(exponent.alpha()),
-                            num(high),
-                            num(config.exponentTolerance()),
-                            num(predicted));
-            out.addAll(emit(
-                    state,
-                    t,
-                    ctx,
-                    AlertType.EXPONENT_BELOW_PREDICTION,
-                    Alert.Severity.WARNING,
-                    values,
-                    Double.NaN,
-                    msg));
-        }
-
-        if (decision == null) {
-            return out;
-        }
-        double nowB = ReuseLaw.billions(now);
-        double gain = nowB > 0 ? decision.alpha() * (decision.predict(nowB) - decision.e()) / nowB : Double.NaN;
-        double remaining = hasTarget
-                ? Math.max(0.0, decision.predict(nowB) - decision.predict(ReuseLaw.billions(target)))
-                : Double.NaN;
-        // A stop recommendation is only worth making while a real share of the budget is left: near the end every
-        // run's remaining gain is small, healthy or not.
-        boolean worthStopping = !hasTarget || progress <= 1 - config.minProgressFraction();
-        if (Double.isFinite(gain) && worthStopping) {
-            boolean diminishing = gain < config.minGainPerBillion()
-                    || (Double.isFinite(remaining) && remaining < config.minRemainingGain());
-            double saved = hasTarget ? Math.max(0.0, target - now) : Double.NaN;
-            Map<String, Double> values = new LinkedHashMap<>();
-            values.put("gain_per_billion_tokens", gain);
-            values.put("min_gain_per_billion_tokens", config.minGainPerBillion());
-            values.put("remaining_gain", remaining);
-            values.put("min_remaining_gain", config.minRemainingGain());
-            values.put("d2_tokens", now);
-            values.put("target_d2_tokens", target);
-            values.put("progress", progress);
-            Transition t = state.observe(
-                    AlertType.DIMINISHING_RETURNS, diminishing, config.openAfter(), config.resolveAfter());
-            String msg = t == Transition.OPENED
-                    ? String.format(
-                            Locale.ROOT,
-                            "Diminishing returns at %s tokens (%s of budget): %s loss per extra billion tokens,"
-                                    + " %s left to gain until the target; stopping now would save %s tokens.",
-                            num(now),
-                            pct(progress),
-                            num(gain),
-                            num(remaining),
-                            num(saved))
-                    : String.format(
-                            Locale.ROOT,
-                            "Returns recovered at %s tokens: %s loss per billion tokens, %s left to gain.",
-                            num(now),
-                            num(gain),
-                            num(remaining));
-            out.addAll(emit(state, t, ctx, AlertType.DIMINISHING_RETURNS, Alert.Severity.WARNING, values, saved, msg));
-        }
+        out.addAll(exponentRule(state, ctx, estimate, progress));
         return out;
+    }
+
+    /**
+     * EXPONENT_BELOW_PREDICTION: the measured exponent's upper 95 % bound below the law's lower 95 % bound (the
+     * prediction minus 1.96 of its standard error from the law's covariance, when the law carries one) by more
+     * than the tolerance. A warning: it never recommends a stop by itself.
+     */
+    private List<Alert> exponentRule(AlertState state, AlertContext ctx, RunEstimate estimate, double progress) {
+        FitResult exponent = exponentFit(estimate);
+        double predicted = estimate.alphaPredicted();
+        if (!Double.isFinite(predicted) || exponent == null) {
+            return List.of();
+        }
+        String exponentSource = exponent == estimate.fixedE() ? "law E" : "free";
+        double predictedSe = estimate.alphaPredictedStdErr();
+        double predictedLow = Double.isFinite(predictedSe) ? predicted - Z95 * predictedSe : predicted;
+        double high = exponent.alphaCiHigh();
+        boolean below = high < predictedLow - config.exponentTolerance();
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("alpha", exponent.alpha());
+        values.put("alpha_ci_low", exponent.alphaCiLow());
+        values.put("alpha_ci_high", high);
+        values.put("alpha_predicted", predicted);
+        values.put("alpha_predicted_ci_low", predictedLow);
+        values.put("tolerance", config.exponentTolerance());
+        values.put("progress", progress);
+        Transition t =
+                state.observe(AlertType.EXPONENT_BELOW_PREDICTION, below, config.openAfter(), config.resolveAfter());
+        String msg = t == Transition.OPENED
+                ? String.format(
+                        Locale.ROOT,
+                        "Measured D2 exponent %s (95%% interval up to %s, %s fit) is below the law's prediction %s"
+                                + " (95%% interval from %s) by more than %s: this run gains less per token than its"
+                                + " setting predicts. A warning, not a stop: see the loss given up.",
+                        num(exponent.alpha()),
+                        num(high),
+                        exponentSource,
+                        num(predicted),
+                        num(predictedLow),
+                        num(config.exponentTolerance()))
+                : String.format(
+                        Locale.ROOT,
+                        "Measured D2 exponent %s (95%% interval up to %s) is back within %s of the prediction %s.",
+                        num(exponent.alpha()),
+                        num(high),
+                        num(config.exponentTolerance()),
+                        num(predicted));
+        return emit(
+                state, t, ctx, AlertType.EXPONENT_BELOW_PREDICTION, Alert.Severity.WARNING, values, Double.NaN, msg);
+    }
+
+    /**
+     * DIMINISHING_RETURNS: the stop recommendation of {@link EarlyStop}, with hysteresis (opens after
+     * {@code openAfter} consecutive assessments at or below the threshold, resolves after {@code resolveAfter}
+     * above it). An assessment that is not judged or not bounded leaves the streak as it is.
+     *
+     * @param now D2 seen so far
+     * @param target the budget, NaN when unknown
+     */
+    public List<Alert> onStop(AlertState state, AlertContext ctx, StopAssessment stop, double now, double target) {
+        if (!stop.judged() || !stop.bounded()) {
+            return List.of();
+        }
+        boolean stopNow = earlyStop.recommends(stop);
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("loss_given_up", stop.lossGivenUp());
+        values.put("loss_given_up_upper", stop.lossGivenUpUpper());
+        values.put("max_loss_given_up", config.stopMaxLossGivenUp());
+        values.put("budget_fraction", stop.budgetFraction());
+        values.put("d2_tokens", now);
+        values.put("target_d2_tokens", target);
+        values.put("tokens_saved", stop.tokensSaved());
+        values.put("cost_saved", stop.costSaved());
+        Transition t = state.observe(AlertType.DIMINISHING_RETURNS, stopNow, config.openAfter(), config.resolveAfter());
+        String msg = t == Transition.OPENED
+                ? stopSentence(stop, now)
+                : String.format(
+                        Locale.ROOT,
+                        "Continue: at %s tokens up to %s of the loss is still to gain (above the %s stop threshold).",
+                        tokens(now),
+                        pct(stop.lossGivenUpUpper()),
+                        pct(config.stopMaxLossGivenUp()));
+        return emit(
+                state, t, ctx, AlertType.DIMINISHING_RETURNS, Alert.Severity.WARNING, values, stop.tokensSaved(), msg);
+    }
+
+    /** The sentence of a stop recommendation: what to do, what it costs in loss, what it saves. */
+    public static String stopSentence(StopAssessment stop, double now) {
+        StringBuilder b = new StringBuilder(String.format(
+                Locale.ROOT,
+                "Stop and cool down now (%s tokens%s): at most %s of the loss is left to gain (estimate %s)",
+                tokens(now),
+                Double.isFinite(stop.budgetFraction()) ? ", " + pct(stop.budgetFraction()) + " of budget" : "",
+                pct(stop.lossGivenUpUpper()),
+                pct(stop.lossGivenUp())));
+        if (Double.isFinite(stop.tokensSaved())) {
+            b.append(String.format(Locale.ROOT, "; saves %s tokens net of the cooldown", tokens(stop.tokensSaved())));
+        } else {
+            b.append(" by doubling the tokens");
+        }
+        if (Double.isFinite(stop.costSaved())) {
+            b.append(String.format(Locale.ROOT, " (cost %s)", num(stop.costSaved())));
+        }
+        return b.append('.').toString();
     }
 
     /**
@@ -487,6 +506,22 @@ public final class AlertRules {
             return v > 0 ? "∞" : "−∞";
         }
         return String.format(Locale.ROOT, "%.3g", v);
+    }
+
+    /** Tokens with an SI suffix: 36M, 1.2B, 3T. */
+    static String tokens(double v) {
+        if (!Double.isFinite(v)) {
+            return "—";
+        }
+        double a = Math.abs(v);
+        String[] suffix = {"", "k", "M", "B", "T", "P"};
+        int i = 0;
+        while (a >= 999.5 && i < suffix.length - 1) {
+            a /= 1000;
+            v /= 1000;
+            i++;
+        }
+        return String.format(Locale.ROOT, a >= 100 || i == 0 ? "%.0f%s" : "%.3g%s", v, suffix[i]);
     }
 
     private static String pct(double v) {

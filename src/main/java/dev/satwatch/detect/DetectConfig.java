@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Thresholds of the alert rules (DESIGN §5). All loss quantities are in loss units (nats/token); token rates are
- * per billion tokens; fractions are of the run's D2 budget.
+ * Thresholds of the alert rules (DESIGN §5). Every stop threshold is relative (a fraction of the loss, a fraction
+ * of the run's D2 budget), so the same curve shape gets the same verdict at 300B or 15T tokens.
  *
  * <p>Validation: every number must be finite and non-negative, counts at least 1, durations positive and
  * {@code finishAfterStalled ≥ stalledAfter}; otherwise the constructor throws {@link IllegalArgumentException}.
@@ -15,10 +15,15 @@ import java.util.Objects;
  * @param overtrainTokensPerParam or when {@code D1 / params} is above this (Chinchilla-optimal is about 20)
  * @param exponentTolerance EXPONENT_BELOW_PREDICTION when the upper 95 % bound of the measured exponent is below
  *     {@code alpha_predicted − exponentTolerance}
- * @param minGainPerBillion DIMINISHING_RETURNS when the current gain per extra billion tokens is below this ...
- * @param minRemainingGain ... or when the projected gain over the rest of the budget is below this
- * @param minProgressFraction the return and exponent rules judge only after this fraction of the budget (and the
- *     return rule only until {@code 1 − minProgressFraction}: a stop near the end saves little)
+ * @param stopMaxLossGivenUp DIMINISHING_RETURNS (stop recommended) when the upper 95 % bound of the relative loss
+ *     given up by stopping now is at most this (a fraction: 0.01 is 1 %; the key also takes "1%")
+ * @param stopMinBudgetFraction the stop and exponent rules judge only after this fraction of the budget
+ * @param cooldownFraction the cooldown a stop still runs, as a fraction of the budget, when the run's schedule does
+ *     not say: the planned stable phase ends at {@code (1 − cooldownFraction) × target}, and tokens saved are net of
+ *     a cooldown of this length
+ * @param stopWindowRatio the decision's trend window keeps fit points with {@code D2 ≥ stopWindowRatio × D2 now}
+ * @param costPerBillionTokens cost of a billion training tokens (any currency), 0 when unknown: the decision then
+ *     reports no cost saved
  * @param spikeMadK LOSS_SPIKE when a point's log residual exceeds {@code spikeMadK} robust (MAD) scales ...
  * @param spikeMinRel ... and its loss is more than {@code spikeMinRel} (relative) above the expected loss
  * @param divergenceRisePoints DIVERGENCE when this many consecutive in-order points rose ...
@@ -33,9 +38,11 @@ public record DetectConfig(
         double baseAlphaFloor,
         double overtrainTokensPerParam,
         double exponentTolerance,
-        double minGainPerBillion,
-        double minRemainingGain,
-        double minProgressFraction,
+        double stopMaxLossGivenUp,
+        double stopMinBudgetFraction,
+        double cooldownFraction,
+        double stopWindowRatio,
+        double costPerBillionTokens,
         double spikeMadK,
         double spikeMinRel,
         int divergenceRisePoints,
@@ -51,9 +58,13 @@ public record DetectConfig(
         requireNonNegative("baseAlphaFloor", baseAlphaFloor);
         requireNonNegative("overtrainTokensPerParam", overtrainTokensPerParam);
         requireNonNegative("exponentTolerance", exponentTolerance);
-        requireNonNegative("minGainPerBillion", minGainPerBillion);
-        requireNonNegative("minRemainingGain", minRemainingGain);
-        requireNonNegative("minProgressFraction", minProgressFraction);
+        requireNonNegative("stopMaxLossGivenUp", stopMaxLossGivenUp);
+        requireFraction("stopMinBudgetFraction", stopMinBudgetFraction);
+        requireFraction("cooldownFraction", cooldownFraction);
+        requireNonNegative("costPerBillionTokens", costPerBillionTokens);
+        if (!(stopWindowRatio > 0 && stopWindowRatio < 1)) {
+            throw new IllegalArgumentException("stopWindowRatio must be in (0, 1), got " + stopWindowRatio);
+        }
         requireNonNegative("spikeMadK", spikeMadK);
         requireNonNegative("spikeMinRel", spikeMinRel);
         requireNonNegative("divergenceRiseRel", divergenceRiseRel);
@@ -73,18 +84,19 @@ public record DetectConfig(
     }
 
     /**
-     * The defaults, tuned with {@code DetectionQualityBench} on the simulated fleet (seed stated there): they meet
-     * the targets of ≥ 95 % of saturating runs flagged by 40 % of their budget and ≤ 2 % of healthy runs with any
-     * alert.
+     * The defaults. The stop threshold (1 % of the loss given up, bounded at 95 %) and the cooldown (10 % of the
+     * budget) are DESIGN §5's; their effect on real runs is measured by {@code satwatch backtest} (BENCHMARKS.md).
      */
     public static DetectConfig defaults() {
         return new DetectConfig(
                 0.05,
                 2000,
                 0.02,
-                0.0005,
-                0.005,
+                0.01,
                 0.2,
+                0.1,
+                0.5,
+                0.0,
                 8.0,
                 0.05,
                 6,
@@ -101,6 +113,12 @@ public record DetectConfig(
     private static void requireNonNegative(String name, double v) {
         if (!(v >= 0) || v == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException(name + " must be finite and non-negative, got " + v);
+        }
+    }
+
+    private static void requireFraction(String name, double v) {
+        if (!(v >= 0 && v < 1)) {
+            throw new IllegalArgumentException(name + " must be in [0, 1), got " + v);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.satwatch.estimate;
 
 import dev.satwatch.fit.FitResult;
+import dev.satwatch.fit.LocalTrend;
 import dev.satwatch.fit.SlopeResult;
 
 /**
@@ -22,12 +23,15 @@ import dev.satwatch.fit.SlopeResult;
  * @param local the log-log slope over the last part of the fit set
  * @param fixedE the fit with the law's E held fixed, null without a law
  * @param alphaPredicted the law's exponent {@code α2 − α3·ln D1}, NaN without a law or D1
+ * @param alphaPredictedStdErr its standard error from the law's covariance, NaN when the law carries none
  * @param projectedLossAtTarget the run's own fit evaluated at the target D2
  * @param projectedLossCiLow lower 95 % bound of that projection
  * @param projectedLossCiHigh upper 95 % bound of that projection
  * @param lawLossAtTarget the law's predicted loss at the target D2, NaN without a law
  * @param gainPerBillionTokens {@code −∂L/∂D2} per billion tokens at the current D2, from the run's fit
  * @param remainingGain loss the run's fit still expects to remove between now and the target
+ * @param trend the recent trend of the fit set (tangent and log-log lines over the last factor of two in D2), the
+ *     raw material of the early-stop decision
  */
 public record RunEstimate(
         String runId,
@@ -44,9 +48,11 @@ public record RunEstimate(
         SlopeResult local,
         FitResult fixedE,
         double alphaPredicted,
+        double alphaPredictedStdErr,
         double projectedLossAtTarget,
         double projectedLossCiLow,
         double projectedLossCiHigh,
         double lawLossAtTarget,
         double gainPerBillionTokens,
-        double remainingGain) {}
+        double remainingGain,
+        LocalTrend trend) {}

@@ -4,6 +4,7 @@ import dev.satwatch.event.RunMeta;
 import dev.satwatch.fit.CurveSummary;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.fit.FitResult;
+import dev.satwatch.fit.LocalTrend;
 import dev.satwatch.fit.LogLogSlope;
 import dev.satwatch.fit.PowerLawFitter;
 import dev.satwatch.fit.SlopeResult;
@@ -25,19 +26,29 @@ import dev.satwatch.law.ReuseLaw;
 public final class RunEstimator {
 
     private final PowerLawFitter fitter;
+    private final double trendWindow;
 
-    private RunEstimator(PowerLawFitter fitter) {
+    private RunEstimator(PowerLawFitter fitter, double trendWindow) {
         this.fitter = fitter;
+        this.trendWindow = trendWindow;
     }
 
-    /** An estimator with the fitter's documented defaults. */
+    /** An estimator with the fitter's documented defaults and the default trend window. */
     public static RunEstimator create() {
-        return new RunEstimator(PowerLawFitter.create());
+        return new RunEstimator(PowerLawFitter.create(), LocalTrend.DEFAULT_WINDOW_RATIO);
     }
 
     /** An estimator using the given fitter. */
     public static RunEstimator using(PowerLawFitter fitter) {
-        return new RunEstimator(fitter);
+        return new RunEstimator(fitter, LocalTrend.DEFAULT_WINDOW_RATIO);
+    }
+
+    /** This estimator with the {@link LocalTrend} window {@code ratio} (in (0, 1)). */
+    public RunEstimator withTrendWindow(double ratio) {
+        if (!(ratio > 0 && ratio < 1)) {
+            throw new IllegalArgumentException("trend window must be in (0, 1), got " + ratio);
+        }
+        return new RunEstimator(fitter, ratio);
     }
 
     /**
@@ -107,11 +118,13 @@ public final class RunEstimator {
                 local,
                 fixedE,
                 alphaPredicted,
+                Double.NaN,
                 projected,
                 projectedLow,
                 projectedHigh,
                 lawLoss,
                 gain,
-                remaining);
+                remaining,
+                LocalTrend.fit(points, trendWindow));
     }
 }

@@ -29,6 +29,9 @@ import java.time.Instant;
  * @param projectedLossCiHigh upper 95 % bound of that
  * @param gainPerBillionTokens loss removed per extra billion tokens now
  * @param remainingGain loss still to gain until the target
+ * @param lossGivenUp relative loss given up by stopping now and cooling down (DESIGN §5), NaN when not judged
+ * @param lossGivenUpUpper its upper 95 % bound
+ * @param tokensSaved tokens a stop now saves, net of the cooldown, NaN without a target
  * @param converged whether the fit converged
  * @param reliable whether the fit is reliable
  * @param verdict reliability verdict, lower case
@@ -57,6 +60,9 @@ public record FitUpdate(
         double projectedLossCiHigh,
         double gainPerBillionTokens,
         double remainingGain,
+        double lossGivenUp,
+        double lossGivenUpUpper,
+        double tokensSaved,
         boolean converged,
         boolean reliable,
         String verdict) {}

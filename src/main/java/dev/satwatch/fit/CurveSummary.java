@@ -267,6 +267,7 @@ public final class CurveSummary {
         double[] x = new double[b.size()];
         double[] y = new double[b.size()];
         double[] w = new double[b.size()];
+        double[] ss = new double[b.size()];
         int m = 0;
         long raw = 0;
         for (int i = 0; i < b.size(); i++) {
@@ -277,6 +278,7 @@ public final class CurveSummary {
             x[m] = Math.exp(lnD2) / TOKENS_PER_BILLION;
             y[m] = b.meanLoss(i);
             w[m] = b.count(i);
+            ss[m] = b.count(i) > 1 ? b.varianceLoss(i) * (b.count(i) - 1) : 0.0;
             raw += b.count(i);
             m++;
         }
@@ -284,7 +286,11 @@ public final class CurveSummary {
             return FitPoints.EMPTY;
         }
         return new FitPoints(
-                Arrays.copyOf(x, m), Arrays.copyOf(y, m), Arrays.copyOf(w, m), (int) Math.min(raw, Integer.MAX_VALUE));
+                Arrays.copyOf(x, m),
+                Arrays.copyOf(y, m),
+                Arrays.copyOf(w, m),
+                (int) Math.min(raw, Integer.MAX_VALUE),
+                Arrays.copyOf(ss, m));
     }
 
     /** Every bin (stable, unknown-LR, warmup and anneal), sorted by mean D2; for display. */

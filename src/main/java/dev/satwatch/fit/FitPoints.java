@@ -12,13 +12,20 @@ import java.util.Arrays;
  * @param y bin mean loss
  * @param w bin weight: the number of points in the bin
  * @param rawPoints number of raw points behind the fit set (the sum of {@code w})
+ * @param ss within-bin sum of squared loss deviations from the bin mean ({@code (n − 1)·variance}; 0 for a single
+ *     point), so that statistics over the bins can use every raw point's scatter
  */
-public record FitPoints(double[] x, double[] y, double[] w, int rawPoints) {
+public record FitPoints(double[] x, double[] y, double[] w, int rawPoints, double[] ss) {
 
     private static final double[] NONE = new double[0];
 
     /** A fit set with no points. */
     public static final FitPoints EMPTY = new FitPoints(NONE, NONE, NONE, 0);
+
+    /** A fit set without within-bin scatter (every {@code ss} 0). */
+    public FitPoints(double[] x, double[] y, double[] w, int rawPoints) {
+        this(x, y, w, rawPoints, new double[x == null ? 0 : x.length]);
+    }
 
     /**
      * Copies and checks the arrays.
@@ -26,10 +33,10 @@ public record FitPoints(double[] x, double[] y, double[] w, int rawPoints) {
      * @throws IllegalArgumentException when the arrays differ in length or are null, or rawPoints is negative
      */
     public FitPoints {
-        if (x == null || y == null || w == null) {
-            throw new IllegalArgumentException("x, y and w must not be null");
+        if (x == null || y == null || w == null || ss == null) {
+            throw new IllegalArgumentException("x, y, w and ss must not be null");
         }
-        if (x.length != y.length || x.length != w.length) {
+        if (x.length != y.length || x.length != w.length || x.length != ss.length) {
             throw new IllegalArgumentException(
                     "x, y and w differ in length: " + x.length + ", " + y.length + ", " + w.length);
         }
@@ -39,6 +46,13 @@ public record FitPoints(double[] x, double[] y, double[] w, int rawPoints) {
         x = x.clone();
         y = y.clone();
         w = w.clone();
+        ss = ss.clone();
+    }
+
+    /** Within-bin sums of squares (a copy). */
+    @Override
+    public double[] ss() {
+        return ss.clone();
     }
 
     /** Bin mean D2 in billions of tokens (a copy). */
@@ -70,7 +84,8 @@ public record FitPoints(double[] x, double[] y, double[] w, int rawPoints) {
                 && rawPoints == other.rawPoints
                 && Arrays.equals(x, other.x)
                 && Arrays.equals(y, other.y)
-                && Arrays.equals(w, other.w);
+                && Arrays.equals(w, other.w)
+                && Arrays.equals(ss, other.ss);
     }
 
     @Override

@@ -89,6 +89,12 @@ public record FitResult(
         return new FitResult(nan, nan, nan, nan, nan, nan, nan, nan, null, nan, points, 0, false, why);
     }
 
+    /** A warm start for {@link PowerLawFitter}: the parameters only, every other number NaN. */
+    public static FitResult startingAt(double e, double b, double alpha) {
+        double nan = Double.NaN;
+        return new FitResult(e, b, alpha, nan, nan, nan, nan, nan, null, nan, 0, 0, true, Reliability.RELIABLE);
+    }
+
     /** A copy of the 3×3 row-major covariance of (e, b, alpha), or null when not computable. */
     @Override
     public double[] covariance() {

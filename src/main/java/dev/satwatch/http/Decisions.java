@@ -2,47 +2,60 @@ package dev.satwatch.http;
 
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
-import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.event.FitUpdate;
 import dev.satwatch.serde.ApiJson;
 import dev.satwatch.track.RunState;
 
 /**
- * The early-stop rule of the issue 4 contract: stop while a {@code DIMINISHING_RETURNS} or
- * {@code EXPONENT_BELOW_PREDICTION} alert is open (DIMINISHING_RETURNS preferred when both are). The reason is that
- * alert's message, {@code since} when it opened, and {@code tokens_saved = target D2 − D2 now} (NaN without a
- * target; never negative). Otherwise {@link ApiJson.Decision#CONTINUE}. Stateless and thread-safe.
+ * Renders the early-stop decision of DESIGN §5 (the policy is {@code detect.EarlyStop}; this class only reads its
+ * result): stop while {@code DIMINISHING_RETURNS} is open. {@code EXPONENT_BELOW_PREDICTION} is a warning and never
+ * a stop by itself. The reason is the alert's sentence, {@code since} when it opened; the numbers — the relative loss
+ * given up {@code g}, its upper bound {@code g⁺}, tokens saved net of the cooldown and cost saved — come from the
+ * alert, else from the last refit (so a "continue" answer still says how much is left to gain). Stateless and
+ * thread-safe.
  */
 public final class Decisions {
-
-    private static final AlertType[] STOP_TYPES = {AlertType.DIMINISHING_RETURNS, AlertType.EXPONENT_BELOW_PREDICTION};
 
     private Decisions() {}
 
     /** The decision for a run's current state. */
     public static ApiJson.Decision of(RunState state) {
-        for (AlertType type : STOP_TYPES) {
-            if (!state.alertState().isOpen(type)) {
-                continue;
-            }
-            Alert opened = null;
-            for (Alert a : state.openAlertTransitions()) {
-                if (a.type() == type) {
-                    opened = a;
-                }
-            }
-            String reason = opened != null && opened.message() != null ? opened.message() : type.name();
-            return new ApiJson.Decision(true, reason, type, tokensSaved(state), opened == null ? null : opened.ts());
+        FitUpdate fit = state.lastFit();
+        double g = fit == null ? Double.NaN : fit.lossGivenUp();
+        double upper = fit == null ? Double.NaN : fit.lossGivenUpUpper();
+        double saved = fit == null ? Double.NaN : fit.tokensSaved();
+        if (!state.alertState().isOpen(AlertType.DIMINISHING_RETURNS)) {
+            return new ApiJson.Decision(false, null, null, saved, null, g, upper, Double.NaN);
         }
-        return ApiJson.Decision.CONTINUE;
+        Alert opened = null;
+        for (Alert a : state.openAlertTransitions()) {
+            if (a.type() == AlertType.DIMINISHING_RETURNS) {
+                opened = a;
+            }
+        }
+        String reason =
+                opened != null && opened.message() != null ? opened.message() : AlertType.DIMINISHING_RETURNS.name();
+        double cost = opened == null ? Double.NaN : value(opened, "cost_saved");
+        if (opened != null && Double.isFinite(opened.tokensSaved())) {
+            saved = opened.tokensSaved();
+        }
+        if (opened != null && Double.isFinite(value(opened, "loss_given_up_upper"))) {
+            g = value(opened, "loss_given_up");
+            upper = value(opened, "loss_given_up_upper");
+        }
+        return new ApiJson.Decision(
+                true,
+                reason,
+                AlertType.DIMINISHING_RETURNS,
+                saved,
+                opened == null ? null : opened.ts(),
+                g,
+                upper,
+                cost);
     }
 
-    private static double tokensSaved(RunState state) {
-        double target = state.meta().targetD2Tokens();
-        CurveSummary summary = state.fitSplit() == null ? null : state.summary(state.fitSplit());
-        double now = summary == null ? Double.NaN : summary.maxD2Tokens();
-        if (!(target > 0) || !Double.isFinite(now)) {
-            return Double.NaN;
-        }
-        return Math.max(0, target - now);
+    private static double value(Alert a, String key) {
+        Double v = a.values() == null ? null : a.values().get(key);
+        return v == null ? Double.NaN : v;
     }
 }

@@ -114,6 +114,10 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
     public static final String RUN_ALPHA_PREDICTED = "satwatch.run.alpha.predicted";
     /** Loss removed per extra billion tokens now. */
     public static final String RUN_GAIN_PER_BILLION_TOKENS = "satwatch.run.gain.per.billion.tokens";
+    /** Relative loss given up by stopping now (DESIGN §5). */
+    public static final String RUN_LOSS_GIVEN_UP = "satwatch.run.loss.given.up";
+    /** Upper 95 % bound of the loss given up by stopping now. */
+    public static final String RUN_LOSS_GIVEN_UP_UPPER = "satwatch.run.loss.given.up.upper";
     /** The run's fit at its target D2. */
     public static final String RUN_PROJECTED_LOSS = "satwatch.run.projected.loss";
     /** Largest D2 seen, in tokens. */
@@ -188,6 +192,16 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
                     "The run's fitted loss at its target D2 (NaN without a target)",
                     null,
                     FitUpdate::projectedLossAtTarget),
+            new RunGauge(
+                    RUN_LOSS_GIVEN_UP,
+                    "Relative loss given up by stopping now and cooling down instead of training to the target",
+                    null,
+                    FitUpdate::lossGivenUp),
+            new RunGauge(
+                    RUN_LOSS_GIVEN_UP_UPPER,
+                    "Upper 95% bound of the relative loss given up by stopping now",
+                    null,
+                    FitUpdate::lossGivenUpUpper),
             new RunGauge(RUN_D2, "Largest D2 (tokens trained on top of the base) seen", "tokens", FitUpdate::d2Tokens));
 
     private final StreamCounters counters;

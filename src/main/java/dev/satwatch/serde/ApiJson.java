@@ -55,10 +55,19 @@ public final class ApiJson {
      * @param tokensSaved target D2 minus D2 now, NaN when unknown or {@code stop} is false
      * @param since when the deciding alert opened, null when unknown or {@code stop} is false
      */
-    public record Decision(boolean stop, String reason, AlertType alertType, double tokensSaved, Instant since) {
+    public record Decision(
+            boolean stop,
+            String reason,
+            AlertType alertType,
+            double tokensSaved,
+            Instant since,
+            double lossGivenUp,
+            double lossGivenUpUpper,
+            double costSaved) {
 
-        /** The decision not to stop. */
-        public static final Decision CONTINUE = new Decision(false, null, null, Double.NaN, null);
+        /** The decision not to stop, with nothing known. */
+        public static final Decision CONTINUE =
+                new Decision(false, null, null, Double.NaN, null, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** One line of a POST /api/events body after validation. */
@@ -139,6 +148,9 @@ public final class ApiJson {
         o.put("alert_type", d.alertType() == null ? null : d.alertType().name());
         JsonFields.number(o, "tokens_saved", d.tokensSaved());
         JsonFields.instant(o, "since", d.since());
+        JsonFields.number(o, "loss_given_up", d.lossGivenUp());
+        JsonFields.number(o, "loss_given_up_upper", d.lossGivenUpUpper());
+        JsonFields.number(o, "cost_saved", d.costSaved());
         return write(o);
     }
 

@@ -21,7 +21,7 @@ import java.io.UncheckedIOException;
  *  "alpha":0.31,"alpha_ci_low":0.29,"alpha_ci_high":0.33,"e":1.7,"b":0.8,"alpha_loglog":0.05,
  *  "alpha_local":0.04,"alpha_predicted":0.3,"projected_loss_at_target":2.2,"projected_loss_ci_low":2.19,
  *  "projected_loss_ci_high":2.21,"gain_per_billion_tokens":0.004,"remaining_gain":0.1,
- *  "converged":true,"reliable":true,"verdict":"ok"}
+ *  "loss_given_up":0.004,"loss_given_up_upper":0.008,"tokens_saved":2.9e10,"converged":true,"reliable":true,"verdict":"ok"}
  * }</pre>
  *
  * Non-finite numbers are written as {@code null} and read back as NaN, so {@code parse(toJson(f))} equals
@@ -67,6 +67,9 @@ public final class FitUpdateJson {
             number(g, "projected_loss_ci_high", f.projectedLossCiHigh());
             number(g, "gain_per_billion_tokens", f.gainPerBillionTokens());
             number(g, "remaining_gain", f.remainingGain());
+            number(g, "loss_given_up", f.lossGivenUp());
+            number(g, "loss_given_up_upper", f.lossGivenUpUpper());
+            number(g, "tokens_saved", f.tokensSaved());
             g.writeBooleanField("converged", f.converged());
             g.writeBooleanField("reliable", f.reliable());
             text(g, "verdict", f.verdict());
@@ -124,6 +127,9 @@ public final class FitUpdateJson {
                 JsonFields.number(o, "projected_loss_ci_high"),
                 JsonFields.number(o, "gain_per_billion_tokens"),
                 JsonFields.number(o, "remaining_gain"),
+                JsonFields.number(o, "loss_given_up"),
+                JsonFields.number(o, "loss_given_up_upper"),
+                JsonFields.number(o, "tokens_saved"),
                 JsonFields.bool(o, "converged"),
                 JsonFields.bool(o, "reliable"),
                 JsonFields.text(o, "verdict"));

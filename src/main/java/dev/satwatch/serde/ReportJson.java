@@ -91,6 +91,41 @@ public final class ReportJson {
         return write(root);
     }
 
+    /**
+     * A nested report (e.g. {@code satwatch backtest --json}): maps (in order), lists, numbers, booleans and strings;
+     * a non-finite double becomes null.
+     */
+    public static String tree(java.util.Map<String, ?> fields) {
+        return write((ObjectNode) node(fields));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode node(Object v) {
+        var nodes = MAPPER.getNodeFactory();
+        if (v == null) {
+            return nodes.nullNode();
+        }
+        if (v instanceof java.util.Map<?, ?> m) {
+            ObjectNode o = MAPPER.createObjectNode();
+            m.forEach((k, x) -> o.set(String.valueOf(k), node(x)));
+            return o;
+        }
+        if (v instanceof java.util.Collection<?> c) {
+            var a = MAPPER.createArrayNode();
+            c.forEach(x -> a.add(node(x)));
+            return a;
+        }
+        if (v instanceof Double d) {
+            return Double.isFinite(d) ? nodes.numberNode(d) : nodes.nullNode();
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return nodes.numberNode(((Number) v).longValue());
+        }
+        if (v instanceof Boolean b) {
+            return nodes.booleanNode(b);
+        }
+        return nodes.textNode(v.toString());
+    }
+
     /** {@code {"laws":[...]}} for {@code satwatch law fit --json}. */
     public static String lawReport(List<LawReportEntry> entries) {
         ObjectNode root = MAPPER.createObjectNode();

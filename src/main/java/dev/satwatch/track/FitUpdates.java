@@ -1,5 +1,6 @@
 package dev.satwatch.track;
 
+import dev.satwatch.detect.StopAssessment;
 import dev.satwatch.estimate.RunEstimate;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.fit.FitResult;
@@ -12,7 +13,7 @@ final class FitUpdates {
     private FitUpdates() {}
 
     /** The fit update of one estimate: the free fit's numbers, as {@code satwatch fit --json} reports them. */
-    static FitUpdate of(RunEstimate est, Instant ts, long sequence) {
+    static FitUpdate of(RunEstimate est, StopAssessment stop, Instant ts, long sequence) {
         FitResult fit = est.fit();
         return new FitUpdate(
                 est.runId(),
@@ -38,6 +39,9 @@ final class FitUpdates {
                 est.projectedLossCiHigh(),
                 est.gainPerBillionTokens(),
                 est.remainingGain(),
+                stop.lossGivenUp(),
+                stop.lossGivenUpUpper(),
+                stop.tokensSaved(),
                 fit.converged(),
                 fit.reliable(),
                 fit.reliability().name().toLowerCase(Locale.ROOT));
@@ -67,13 +71,20 @@ final class FitUpdates {
             f.projectedLossCiLow(),
             f.projectedLossCiHigh(),
             f.gainPerBillionTokens(),
-            f.remainingGain()
+            f.remainingGain(),
+            f.lossGivenUp(),
+            f.lossGivenUpUpper(),
+            f.tokensSaved()
         }) {
             w.putDouble(v);
         }
     }
 
-    static FitUpdate readFrom(Bytes.Reader r) {
+    /**
+     * Reads what {@link #writeTo} wrote; {@code withStop} false reads the older form without the early-stop numbers
+     * (they come back NaN).
+     */
+    static FitUpdate readFrom(Bytes.Reader r, boolean withStop) {
         String runId = r.getString();
         String setting = r.getString();
         String split = r.getString();
@@ -94,8 +105,9 @@ final class FitUpdates {
         }
         long sequence = r.getNonNegative(Long.MAX_VALUE);
         long points = r.getNonNegative(Long.MAX_VALUE);
-        double[] v = new double[17];
-        for (int i = 0; i < v.length; i++) {
+        double[] v = new double[20];
+        java.util.Arrays.fill(v, Double.NaN);
+        for (int i = 0; i < (withStop ? 20 : 17); i++) {
             v[i] = r.getDouble();
         }
         return new FitUpdate(
@@ -122,6 +134,9 @@ final class FitUpdates {
                 v[14],
                 v[15],
                 v[16],
+                v[17],
+                v[18],
+                v[19],
                 (flags & 2) != 0,
                 (flags & 4) != 0,
                 verdict);

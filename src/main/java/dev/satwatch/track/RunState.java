@@ -41,9 +41,13 @@ public final class RunState {
 
     /**
      * Format version written as the first byte of {@link #toBytes()}. Version 2 added the open alerts' transitions
-     * at the end; version 1 bytes (written before) are still read, with no open-alert details.
+     * at the end, version 3 the last fit's early-stop numbers; version 1 and 2 bytes (written before) are still
+     * read, with no open-alert details (1) and NaN early-stop numbers (1, 2).
      */
-    public static final byte FORMAT_VERSION = 2;
+    public static final byte FORMAT_VERSION = 3;
+
+    /** Version 2: the last fit without the early-stop numbers (read with them NaN). */
+    private static final byte FORMAT_VERSION_2 = 2;
 
     private static final byte FORMAT_VERSION_1 = 1;
 
@@ -58,6 +62,9 @@ public final class RunState {
     boolean started;
     boolean finished;
     boolean finishedByStall;
+    /** Whether DIVERGENCE ever opened: such a run never calibrates the law. */
+    boolean diverged;
+
     long accepted;
     long duplicates;
     long ignoredSplitPoints;
@@ -225,7 +232,8 @@ public final class RunState {
                 | (finished ? 2 : 0)
                 | (finishedByStall ? 4 : 0)
                 | (lastWallClock != null ? 8 : 0)
-                | (lastFit != null ? 16 : 0);
+                | (lastFit != null ? 16 : 0)
+                | (diverged ? 32 : 0);
         w.put((byte) flags);
         w.putVarLong(accepted).putVarLong(duplicates).putVarLong(ignoredSplitPoints);
         if (lastWallClock != null) {
@@ -265,7 +273,7 @@ public final class RunState {
         }
         Bytes.Reader r = new Bytes.Reader(bytes);
         byte version = r.get();
-        if (version != FORMAT_VERSION && version != FORMAT_VERSION_1) {
+        if (version != FORMAT_VERSION && version != FORMAT_VERSION_2 && version != FORMAT_VERSION_1) {
             throw new IllegalArgumentException("run state: unknown format version " + version);
         }
         String runId = r.getString();
@@ -281,12 +289,13 @@ public final class RunState {
         long tps = r.getSignedVarLong();
         s.meta = new RunMeta(setting, baseModel, d1, params, target, tps);
         int flags = r.get();
-        if ((flags & ~31) != 0) {
+        if ((flags & ~63) != 0) {
             throw new IllegalArgumentException("run state: bad flags " + flags);
         }
         s.started = (flags & 1) != 0;
         s.finished = (flags & 2) != 0;
         s.finishedByStall = (flags & 4) != 0;
+        s.diverged = (flags & 32) != 0;
         s.accepted = r.getNonNegative(Long.MAX_VALUE);
         s.duplicates = r.getNonNegative(Long.MAX_VALUE);
         s.ignoredSplitPoints = r.getNonNegative(Long.MAX_VALUE);
@@ -318,7 +327,7 @@ public final class RunState {
         }
         s.alerts = AlertState.fromBytes(r.getBytes(AlertState.MAX_SERIALIZED_BYTES));
         if ((flags & 16) != 0) {
-            s.lastFit = FitUpdates.readFrom(r);
+            s.lastFit = FitUpdates.readFrom(r, version == FORMAT_VERSION);
         }
         if (version != FORMAT_VERSION_1) {
             int open = (int) r.getNonNegative(AlertType.values().length);

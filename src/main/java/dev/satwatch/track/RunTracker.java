@@ -2,6 +2,7 @@ package dev.satwatch.track;
 
 import dev.satwatch.detect.AlertContext;
 import dev.satwatch.detect.AlertRules;
+import dev.satwatch.detect.StopAssessment;
 import dev.satwatch.estimate.RunEstimate;
 import dev.satwatch.estimate.RunEstimator;
 import dev.satwatch.event.Alert;
@@ -15,7 +16,7 @@ import dev.satwatch.event.RunStarted;
 import dev.satwatch.fit.AddResult;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.fit.FitResult;
-import dev.satwatch.fit.Reliability;
+import dev.satwatch.fit.LocalTrend;
 import dev.satwatch.law.CalibrationRun;
 import dev.satwatch.law.ReuseLaw;
 import java.time.Duration;
@@ -68,6 +69,12 @@ public final class RunTracker {
     /** Scale factor turning a mean absolute deviation into a normal standard deviation: sqrt(π/2). */
     private static final double MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
 
+    /** Every this many refits one starts cold (multi-start) instead of from the previous fit. */
+    static final int COLD_EVERY = 4;
+
+    /** The {@code run_finished} status of runs that count for law calibration (DESIGN §6). */
+    public static final String COMPLETED = "completed";
+
     /** Weight of the newest point in the running mean |residual|: a memory of about 30 points. */
     private static final double EWMA_WEIGHT = 1.0 / 30;
 
@@ -78,7 +85,7 @@ public final class RunTracker {
     private RunTracker(TrackerConfig config) {
         this.config = config;
         this.rules = AlertRules.create(config.detect());
-        this.estimator = RunEstimator.create();
+        this.estimator = RunEstimator.create().withTrendWindow(config.detect().stopWindowRatio());
     }
 
     /** A tracker with the given settings. */
@@ -117,6 +124,11 @@ public final class RunTracker {
 
     /** Keeps the outcome's OPEN transitions in the state (for the HTTP API and the early-stop decision). */
     private static Outcome remembered(RunState state, Outcome outcome, Instant now) {
+        for (Alert a : outcome.alerts()) {
+            if (a.type() == AlertType.DIVERGENCE && a.state() == Alert.State.OPEN) {
+                state.diverged = true;
+            }
+        }
         state.rememberAlerts(outcome.alerts(), now);
         return outcome;
     }
@@ -135,14 +147,13 @@ public final class RunTracker {
         }
         List<Alert> alerts = new ArrayList<>(rules.onSilence(state.alerts, context(state, now, Double.NaN), silence));
         List<FitUpdate> fits = new ArrayList<>();
-        FinishedRun finished = null;
         if (silence.compareTo(config.detect().finishAfterStalled()) >= 0) {
             state.finished = true;
             state.finishedByStall = true;
             refit(state, laws, now, true, fits, alerts);
-            finished = finishedRun(state);
+            // A run finished by silence did not say it completed: it does not calibrate the law (DESIGN §6).
         }
-        return remembered(state, new Outcome(EventResult.ACCEPTED, fits, alerts, finished), now);
+        return remembered(state, new Outcome(EventResult.ACCEPTED, fits, alerts, null), now);
     }
 
     /** A new law for the run's setting arrived: re-evaluates BASE_OVERTRAINED and refits with the new prediction. */
@@ -189,7 +200,9 @@ public final class RunTracker {
         refit(state, laws, e.ts(), true, fits, alerts);
         alerts.addAll(rules.onFinished(
                 state.alerts, context(state, e.ts(), Double.NaN), e.status() == null ? "no status" : e.status()));
-        return new Outcome(EventResult.ACCEPTED, fits, alerts, finishedRun(state));
+        // Only runs that completed without diverging calibrate the law (DESIGN §6).
+        boolean eligible = COMPLETED.equals(e.status()) && !state.diverged;
+        return new Outcome(EventResult.ACCEPTED, fits, alerts, eligible ? finishedRun(state) : null);
     }
 
     private Outcome onLoss(RunState state, LossPoint p, LawLookup laws, Instant now) {
@@ -297,8 +310,12 @@ public final class RunTracker {
         }
         if (name.equals(state.fitSplit) && added != AddResult.REJECTED) {
             state.pointsSinceFit++;
+            StopAssessment stop = null;
             if (!state.finished && (added == AddResult.NEW_BIN || state.pointsSinceFit >= config.refitEveryPoints())) {
-                refit(state, laws, p.ts(), false, fits, alerts);
+                stop = refit(state, laws, p.ts(), false, fits, alerts);
+            }
+            if (!state.finished) {
+                alerts.addAll(onStop(state, track, p.ts(), stop));
             }
         }
         return new Outcome(EventResult.ACCEPTED, fits, alerts, null);
@@ -339,40 +356,52 @@ public final class RunTracker {
         return state.fitSplit != null && hasPoints(state, state.fitSplit);
     }
 
-    private void refit(
+    /**
+     * The stop rule on a point of the fitted split: the refit's assessment when the point caused one, else a fresh
+     * one from the summary's trend (closed form, no fit), so the decision has the resolution of the logged points.
+     */
+    private List<Alert> onStop(RunState state, SplitTrack track, Instant ts, StopAssessment fromRefit) {
+        double target = state.meta.targetD2Tokens();
+        double now = track.summary.maxD2Tokens();
+        if (target > 0 && now < config.detect().stopMinBudgetFraction() * target) {
+            return List.of();
+        }
+        StopAssessment stop = fromRefit != null
+                ? fromRefit
+                : rules.earlyStop()
+                        .assess(
+                                LocalTrend.fit(
+                                        track.summary.fitPoints(target),
+                                        config.detect().stopWindowRatio()),
+                                now,
+                                target);
+        return rules.onStop(state.alerts, context(state, ts, now), stop, now, target);
+    }
+
+    private StopAssessment refit(
             RunState state, LawLookup laws, Instant ts, boolean cold, List<FitUpdate> fits, List<Alert> alerts) {
         if (!fittable(state)) {
-            return;
+            return null;
         }
         SplitTrack track = state.splits.get(state.fitSplit);
-        FitResult warm = cold || !Double.isFinite(state.warmAlpha)
-                ? null
-                : new FitResult(
-                        state.warmE,
-                        state.warmB,
-                        state.warmAlpha,
-                        Double.NaN,
-                        Double.NaN,
-                        Double.NaN,
-                        Double.NaN,
-                        Double.NaN,
-                        null,
-                        Double.NaN,
-                        0,
-                        0,
-                        true,
-                        Reliability.RELIABLE);
+        // A warm start saves work but can trap the fit (a stale start near E ≈ 0 where LM cannot move): every
+        // COLD_EVERY-th refit starts cold, and only converged fits ever seed the next one.
+        boolean coldNow = cold || state.fitSequence % COLD_EVERY == COLD_EVERY - 1 || !Double.isFinite(state.warmAlpha);
+        FitResult warm = coldNow ? null : FitResult.startingAt(state.warmE, state.warmB, state.warmAlpha);
         RunEstimate est =
                 estimator.estimate(state.runId, state.fitSplit, state.meta, track.summary, law(laws, state.meta), warm);
+        StopAssessment stop = rules.earlyStop().assess(est);
         state.fitSequence++;
         state.pointsSinceFit = 0;
-        FitUpdate update = FitUpdates.of(est, ts, state.fitSequence);
+        FitUpdate update = FitUpdates.of(est, stop, ts, state.fitSequence);
         state.lastFit = update;
         fits.add(update);
         if (est.fit().converged()) {
             state.warmE = est.fit().e();
             state.warmB = est.fit().b();
             state.warmAlpha = est.fit().alpha();
+        } else {
+            state.warmE = state.warmB = state.warmAlpha = Double.NaN;
         }
         FitResult decision = AlertRules.decisionFit(est);
         if (decision != null) {
@@ -381,8 +410,9 @@ public final class RunTracker {
             state.curveAlpha = decision.alpha();
         }
         if (!state.finished) {
-            alerts.addAll(rules.onFit(state.alerts, context(state, ts, est.d2Tokens()), est));
+            alerts.addAll(rules.onFit(state.alerts, context(state, ts, est.d2Tokens()), est, stop));
         }
+        return stop;
     }
 
     private static double curve(RunState state, double d2Tokens) {

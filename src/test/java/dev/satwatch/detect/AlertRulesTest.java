@@ -7,6 +7,7 @@ import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.fit.FitResult;
+import dev.satwatch.fit.LocalTrend;
 import dev.satwatch.fit.Reliability;
 import dev.satwatch.fit.SlopeResult;
 import dev.satwatch.law.ReuseLaw;
@@ -21,6 +22,15 @@ class AlertRulesTest {
     private static final AlertRules RULES = AlertRules.create(CONFIG);
     private static final Instant T = Instant.parse("2026-11-26T10:00:00Z");
     private static final double TARGET = 50e9;
+
+    /** A trend over 12 points at x = 20 (billions) falling by {@code slope} per billion tokens. */
+    private static LocalTrend trend(double slope, double se) {
+        return new LocalTrend(20, 2.3, slope, se, 2.3, slope * 20 / 2.3, se * 20 / 2.3, 1.81, 12);
+    }
+
+    private static List<Alert> onFit(AlertState s, AlertContext ctx, RunEstimate est) {
+        return RULES.onFit(s, ctx, est, RULES.earlyStop().assess(est));
+    }
 
     private static AlertContext ctx(double d2) {
         return new AlertContext("run-1", "cpt", T, d2);
@@ -51,22 +61,24 @@ class AlertRulesTest {
                 slope,
                 fixed,
                 predicted,
+                Double.NaN,
                 2.2,
                 2.1,
                 2.3,
                 2.2,
                 0.001,
-                0.05);
+                0.05,
+                trend(-1e-3, 1e-4));
     }
 
     @Test
     void shouldOpenExponentBelowPredictionAfterTwoRefitsAndResolveAfterThree() {
         AlertState s = AlertState.create();
         // Upper bound 0.12 + 0.01 = 0.13 < 0.30 − 0.02: below the prediction.
-        assertThat(RULES.onFit(s, ctx(20e9), estimate(20e9, 0.12, 0.01, 0.30, 10)))
+        assertThat(onFit(s, ctx(20e9), estimate(20e9, 0.12, 0.01, 0.30, 10)))
                 .extracting(Alert::type)
                 .doesNotContain(AlertType.EXPONENT_BELOW_PREDICTION);
-        List<Alert> second = RULES.onFit(s, ctx(21e9), estimate(21e9, 0.12, 0.01, 0.30, 10));
+        List<Alert> second = onFit(s, ctx(21e9), estimate(21e9, 0.12, 0.01, 0.30, 10));
         Alert open = second.stream()
                 .filter(a -> a.type() == AlertType.EXPONENT_BELOW_PREDICTION)
                 .findFirst()
@@ -76,13 +88,13 @@ class AlertRulesTest {
         assertThat(open.values()).containsEntry("alpha_ci_high", 0.13).containsEntry("alpha_predicted", 0.30);
         assertThat(open.message()).contains("0.120", "0.130", "0.300");
         // Back within tolerance: resolves on the third consecutive good refit only.
-        assertThat(RULES.onFit(s, ctx(22e9), estimate(22e9, 0.29, 0.01, 0.30, 10)))
+        assertThat(onFit(s, ctx(22e9), estimate(22e9, 0.29, 0.01, 0.30, 10)))
                 .extracting(Alert::type)
                 .doesNotContain(AlertType.EXPONENT_BELOW_PREDICTION);
-        assertThat(RULES.onFit(s, ctx(23e9), estimate(23e9, 0.29, 0.01, 0.30, 10)))
+        assertThat(onFit(s, ctx(23e9), estimate(23e9, 0.29, 0.01, 0.30, 10)))
                 .extracting(Alert::type)
                 .doesNotContain(AlertType.EXPONENT_BELOW_PREDICTION);
-        List<Alert> third = RULES.onFit(s, ctx(24e9), estimate(24e9, 0.29, 0.01, 0.30, 10));
+        List<Alert> third = onFit(s, ctx(24e9), estimate(24e9, 0.29, 0.01, 0.30, 10));
         assertThat(third)
                 .filteredOn(a -> a.type() == AlertType.EXPONENT_BELOW_PREDICTION)
                 .singleElement()
@@ -99,11 +111,31 @@ class AlertRulesTest {
         FitResult free = fit(1.5, 0.8, 0.05, 0.5, Reliability.INTERVAL_TOO_WIDE);
         SlopeResult slope = new SlopeResult(0.02, 0.01, 0.0, 0.04, 1.0, 10);
         RunEstimate est = new RunEstimate(
-                "run-1", "cpt", "val", 300e9, TARGET, 20e9, 2.3, 1000, 12, free, slope, slope, fixed, 0.30, 2.2, 2.1,
-                2.3, 2.2, 0.001, 0.05);
+                "run-1",
+                "cpt",
+                "val",
+                300e9,
+                TARGET,
+                20e9,
+                2.3,
+                1000,
+                12,
+                free,
+                slope,
+                slope,
+                fixed,
+                0.30,
+                Double.NaN,
+                2.2,
+                2.1,
+                2.3,
+                2.2,
+                0.001,
+                0.05,
+                LocalTrend.undefined());
         AlertState s = AlertState.create();
-        RULES.onFit(s, ctx(20e9), est);
-        assertThat(RULES.onFit(s, ctx(20e9), est))
+        onFit(s, ctx(20e9), est);
+        assertThat(onFit(s, ctx(20e9), est))
                 .extracting(Alert::type)
                 .contains(AlertType.EXPONENT_BELOW_PREDICTION, AlertType.FIT_UNRELIABLE)
                 .doesNotContain(AlertType.DIMINISHING_RETURNS);
@@ -114,62 +146,68 @@ class AlertRulesTest {
         AlertState s = AlertState.create();
         for (int i = 0; i < 5; i++) {
             // 5e9 of 50e9 = 10 % < 20 %.
-            assertThat(RULES.onFit(s, ctx(5e9), estimate(5e9, 0.05, 0.01, 0.30, 10)))
-                    .isEmpty();
+            assertThat(onFit(s, ctx(5e9), estimate(5e9, 0.05, 0.01, 0.30, 10))).isEmpty();
         }
     }
 
     @Test
-    void shouldRecommendAnEarlyStopWithTheTokensItWouldSave() {
+    void shouldRecommendAnEarlyStopWithTheLossGivenUpAndTheTokensItWouldSave() {
         AlertState s = AlertState.create();
-        // Law-E fit L = 1.8 + 0.8·x^(−0.01) at x = 20: gain per billion = 0.01·0.776/20 ≈ 3.9e-4 < 5e-4.
-        RULES.onFit(s, ctx(20e9), estimate(20e9, 0.01, 0.005, Double.NaN, 10));
-        Alert open = RULES.onFit(s, ctx(20e9), estimate(20e9, 0.01, 0.005, Double.NaN, 10)).stream()
+        // 20e9 of 50e9 (40 %); cooldown 10 % = 5e9; stable end 45e9. Slope bound (1e-4 + 1.81·1e-5) per billion over
+        // 25 billion tokens ≈ 0.0030 nats of ≈ 2.3: g⁺ ≈ 0.13 % ≤ 1 %.
+        StopAssessment stop = RULES.earlyStop().assess(trend(-1e-4, 1e-5), 20e9, TARGET);
+        assertThat(stop.lossGivenUpUpper()).isBetween(0.0012, 0.0014);
+        assertThat(stop.tokensSaved()).isEqualTo(25e9);
+        assertThat(RULES.onStop(s, ctx(20e9), stop, 20e9, TARGET)).isEmpty();
+        Alert open = RULES.onStop(s, ctx(20e9), stop, 20e9, TARGET).stream()
                 .filter(a -> a.type() == AlertType.DIMINISHING_RETURNS)
                 .findFirst()
                 .orElseThrow();
-        assertThat(open.tokensSaved()).isEqualTo(30e9);
-        assertThat(open.values().get("gain_per_billion_tokens")).isLessThan(CONFIG.minGainPerBillion());
-        assertThat(open.message()).contains("3.00e+10", "40.0 %");
+        assertThat(open.tokensSaved()).isEqualTo(25e9);
+        assertThat(open.values()).containsEntry("budget_fraction", 0.4).containsKey("loss_given_up_upper");
+        assertThat(open.message()).contains("Stop and cool down now", "20.0B tokens", "40.0 %", "saves 25.0B tokens");
     }
 
     @Test
-    void shouldNotRecommendAStopNearTheEndOfTheBudget() {
+    void shouldKeepTrainingWhileTheBoundOnTheLossGivenUpIsAboveTheThreshold() {
         AlertState s = AlertState.create();
+        // Falling by 0.01 per billion: 0.25 nats over the 25 billion tokens left, about 12 % of the loss.
+        StopAssessment stop = RULES.earlyStop().assess(trend(-0.01, 1e-3), 20e9, TARGET);
+        assertThat(stop.lossGivenUpUpper()).isGreaterThan(0.1);
         for (int i = 0; i < 5; i++) {
-            assertThat(RULES.onFit(s, ctx(45e9), estimate(45e9, 0.01, 0.005, Double.NaN, 10)))
-                    .extracting(Alert::type)
-                    .doesNotContain(AlertType.DIMINISHING_RETURNS);
+            assertThat(RULES.onStop(s, ctx(20e9), stop, 20e9, TARGET)).isEmpty();
         }
     }
 
     @Test
-    void shouldFlagAnUnreliableFitOnlyWithEnoughBins() {
+    void shouldGiveTheSameVerdictToTheSameCurveShapeAtAnyScale() {
+        // The same relative curve at 1000× the tokens: slope per billion scales by 1/1000.
+        StopAssessment small = RULES.earlyStop().assess(trend(-1e-3, 1e-4), 20e9, TARGET);
+        LocalTrend big = new LocalTrend(20_000, 2.3, -1e-6, 1e-7, 2.3, -1e-3 * 20 / 2.3, 1e-4 * 20 / 2.3, 1.81, 12);
+        StopAssessment large = RULES.earlyStop().assess(big, 20e12, 1000 * TARGET);
+        assertThat(large.lossGivenUpUpper())
+                .isCloseTo(small.lossGivenUpUpper(), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(RULES.earlyStop().recommends(large))
+                .isEqualTo(RULES.earlyStop().recommends(small));
+    }
+
+    @Test
+    void shouldNotRecommendAStopAfterThePlannedStablePhase() {
+        AlertState s = AlertState.create();
+        // 46e9 of 50e9 is past the stable end at 45e9: the run is cooling down already.
+        StopAssessment stop = RULES.earlyStop().assess(trend(-1e-6, 1e-7), 46e9, TARGET);
+        assertThat(stop.judged()).isFalse();
+        for (int i = 0; i < 5; i++) {
+            assertThat(RULES.onStop(s, ctx(46e9), stop, 46e9, TARGET)).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldFlagUnreliableOnlyWhenTheLossGivenUpCannotBeBounded() {
         AlertState s = AlertState.create();
         FitResult bad = FitResult.failed(Reliability.NOT_CONVERGED, 5);
         SlopeResult slope = new SlopeResult(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
-        RunEstimate few = new RunEstimate(
-                "run-1",
-                "cpt",
-                "val",
-                300e9,
-                TARGET,
-                20e9,
-                2.3,
-                50,
-                5,
-                bad,
-                slope,
-                slope,
-                null,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN,
-                Double.NaN);
-        RunEstimate many = new RunEstimate(
+        RunEstimate bounded = new RunEstimate(
                 "run-1",
                 "cpt",
                 "val",
@@ -189,14 +227,40 @@ class AlertRulesTest {
                 Double.NaN,
                 Double.NaN,
                 Double.NaN,
-                Double.NaN);
-        assertThat(RULES.onFit(s, ctx(20e9), few)).isEmpty();
-        assertThat(RULES.onFit(s, ctx(20e9), few)).isEmpty();
-        assertThat(RULES.onFit(s, ctx(20e9), many)).isEmpty();
-        assertThat(RULES.onFit(s, ctx(20e9), many)).singleElement().satisfies(a -> {
+                Double.NaN,
+                Double.NaN,
+                trend(-1e-3, 1e-4));
+        RunEstimate unbounded = new RunEstimate(
+                "run-1",
+                "cpt",
+                "val",
+                300e9,
+                TARGET,
+                20e9,
+                2.3,
+                30,
+                3,
+                bad,
+                slope,
+                slope,
+                null,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                LocalTrend.undefined());
+        // A failed free fit alone is not "unreliable": the decision quantity is still bounded.
+        assertThat(onFit(s, ctx(20e9), bounded)).isEmpty();
+        assertThat(onFit(s, ctx(20e9), bounded)).isEmpty();
+        assertThat(onFit(s, ctx(20e9), unbounded)).isEmpty();
+        assertThat(onFit(s, ctx(20e9), unbounded)).singleElement().satisfies(a -> {
             assertThat(a.type()).isEqualTo(AlertType.FIT_UNRELIABLE);
             assertThat(a.severity()).isEqualTo(Alert.Severity.INFO);
-            assertThat(a.message()).contains("12 bins", "not_converged");
+            assertThat(a.message()).contains("cannot be bounded", "too few fit points");
         });
     }
 

@@ -225,7 +225,15 @@ class SatwatchHttpServerTest {
         JsonNode stop = HttpCalls.json(HttpCalls.get(base + "/api/runs/flat-run/decision"));
         assertThat(stop.fieldNames())
                 .toIterable()
-                .containsExactly("stop", "reason", "alert_type", "tokens_saved", "since");
+                .containsExactly(
+                        "stop",
+                        "reason",
+                        "alert_type",
+                        "tokens_saved",
+                        "since",
+                        "loss_given_up",
+                        "loss_given_up_upper",
+                        "cost_saved");
         assertThat(stop.get("stop").asBoolean()).isTrue();
         assertThat(stop.get("alert_type").asText()).isEqualTo("DIMINISHING_RETURNS");
         assertThat(stop.get("reason").asText()).isNotBlank();

@@ -76,6 +76,9 @@ class SatwatchMetricsTest {
                 2.32,
                 4e-4,
                 0.02,
+                0.004,
+                0.008,
+                20e9,
                 true,
                 true,
                 "reliable");

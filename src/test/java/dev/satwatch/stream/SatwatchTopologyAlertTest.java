@@ -134,10 +134,10 @@ class SatwatchTopologyAlertTest {
     }
 
     @Test
-    void shouldOpenAndResolveFitUnreliableOnAVeryNoisyRun() {
+    void shouldNotRecommendAStopOnAVeryNoisyRunThatIsStillImproving() {
         ReuseLaw law = new ReuseLaw(1.5, 0.1, 0.43, 0.03, 1.8);
         SyntheticRun typical = SyntheticRun.typical("noisy", law, 300e9, 20e9, 25);
-        // 15 % multiplicative noise: the exponent's 95 % interval is far too wide to judge.
+        // 15 % multiplicative noise on a healthy run: the bound on the loss given up stays wide, so no stop.
         SyntheticRun noisy = new SyntheticRun(
                 typical.runId(),
                 typical.setting(),
@@ -156,7 +156,9 @@ class SatwatchTopologyAlertTest {
         noisy.points(0.8).forEach(h::send);
         h.send(new RunFinished("noisy", h.now(), "completed"));
 
-        assertOpenedThenResolved(h.takeAlerts(), AlertType.FIT_UNRELIABLE);
+        assertThat(h.takeAlerts())
+                .filteredOn(a -> a.type() == AlertType.DIMINISHING_RETURNS)
+                .isEmpty();
     }
 
     private static List<Alert> concat(List<Alert> a, List<Alert> b) {

@@ -185,11 +185,16 @@ class RunTrackerTest {
     }
 
     @Test
-    void shouldRaiseNoAlertOnAHealthyRunThatFollowsItsLaw() {
+    void shouldRaiseNoAlertOnAHealthyRunThatFollowsItsLawExceptAStopNearItsEnd() {
         SyntheticRun run = run();
         RunState state = RunState.create("run-1");
         List<Outcome> outcomes = feed(state, run, run.points(1.0), WITH_LAW);
-        assertThat(outcomes).flatMap(Outcome::alerts).isEmpty();
+        // Near the end of its stable phase a healthy run has little left to gain (measured: g⁺ 0.97 % at 81 % of the
+        // budget), so a stop may be recommended there, never earlier than 75 %.
+        assertThat(outcomes).flatMap(Outcome::alerts).allSatisfy(a -> {
+            assertThat(a.type()).isEqualTo(AlertType.DIMINISHING_RETURNS);
+            assertThat(a.values().get("budget_fraction")).isGreaterThan(0.75);
+        });
         assertThat(state.lastFit().alphaPredicted()).isCloseTo(0.279, org.assertj.core.data.Offset.offset(0.001));
     }
 
@@ -230,7 +235,8 @@ class RunTrackerTest {
                         .alerts())
                 .isEmpty();
         Outcome done = TRACKER.onWallClock(state, WITH_LAW, last.plus(Duration.ofHours(1)));
-        assertThat(done.finished()).isNotNull();
+        // Finished by silence, not "completed": it does not calibrate the law (DESIGN §6).
+        assertThat(done.finished()).isNull();
         assertThat(state.finished()).isTrue();
         assertThat(state.openAlerts()).contains(AlertType.STALLED);
         assertThat(TRACKER.onWallClock(state, WITH_LAW, last.plus(Duration.ofHours(2)))

@@ -1,0 +1,554 @@
+package dev.satwatch.cli;
+
+import dev.satwatch.config.ConfigException;
+import dev.satwatch.config.SatwatchConfigLoader;
+import dev.satwatch.event.LossPoint;
+import dev.satwatch.fit.FitPoints;
+import dev.satwatch.io.RunData;
+import dev.satwatch.law.CalibrationRun;
+import dev.satwatch.law.LawCalibrator;
+import dev.satwatch.law.LawFit;
+import dev.satwatch.law.ReuseLaw;
+import dev.satwatch.plot.TradeOffPlot;
+import dev.satwatch.serde.LawFileException;
+import dev.satwatch.serde.LawJson;
+import dev.satwatch.serde.ReportJson;
+import dev.satwatch.track.Backtester;
+import dev.satwatch.track.RunTracker;
+import dev.satwatch.track.TrackerConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code satwatch backtest}: replays finished runs through the app's own tracker and decision code, offline and in
+ * event time, and reports where each run would have been stopped, the tokens saved and the loss given up (DESIGN
+ * §6).
+ */
+@Command(
+        name = "backtest",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Replay finished runs through satwatch's tracker and early-stop rule (no broker, event time) and report",
+            "where each would have been stopped, the tokens saved net of the cooldown and the loss given up.",
+            "",
+            "Loss given up, by each run's own later points: the stable-phase loss at the stop vs at the end of the",
+            "stable phase (median of the points within 2 % of the budget before each; the stable phase ends where",
+            "the learning rate first falls below 0.9 × its peak, else at (1 − detect.cooldown.fraction) × target),",
+            "relative to the latter. Both cooldowns are assumed to gain the same."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:success",
+            "2:bad flags or settings",
+            "65:malformed input or law file",
+            "66:input file missing",
+            "70:internal error",
+            "74:plot could not be written"
+        })
+public final class BacktestCommand implements Callable<Integer> {
+
+    /** The decision threshold key, the default of {@code --sweep}. */
+    static final String THRESHOLD_KEY = "detect.stop.max.loss.given.up";
+
+    /** Fewest finished runs, and distinct D1, a law is calibrated from (DESIGN §6). */
+    static final int MIN_LAW_RUNS = 4;
+
+    static final int MIN_LAW_D1 = 3;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    InputOptions input;
+
+    @Option(
+            names = "--calibrate",
+            paramLabel = "MODE",
+            description = "leave-one-out (default): each run is judged with the law calibrated from the other"
+                    + " finished runs of its setting; none: no law (unless --law).")
+    String calibrate = "leave-one-out";
+
+    @Option(names = "--law", paramLabel = "LAWS.json", description = "Judge every run with this law file instead.")
+    Path lawFile;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A setting as in satwatch.properties, e.g. --set detect.stop.max.loss.given.up=3%; repeatable.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(
+            names = "--sweep",
+            paramLabel = "KEY=V1,V2,...",
+            description = "Backtest once per value and print the trade-off table (tokens saved vs loss given up),"
+                    + " e.g. --sweep detect.stop.max.loss.given.up=0.5%,1%,2%.")
+    String sweep;
+
+    @Option(
+            names = "--plateau",
+            paramLabel = "TOL,...",
+            split = ",",
+            description = "Also run the plateau rule peers offer (stop after 20 % of the budget when the loss improved"
+                    + " by less than TOL over the last 10 % of the budget) for each TOL, e.g. 0.1%,0.2%,0.5%.")
+    List<String> plateau = new ArrayList<>();
+
+    @Option(
+            names = "--plot",
+            paramLabel = "OUT.png",
+            description = "Write the trade-off (and each run's stop point) as a PNG.")
+    Path plot;
+
+    @Option(
+            names = "--trace",
+            paramLabel = "RUN_ID",
+            description = "Print every refit of this run to stderr: D2, budget fraction, g, g⁺ and the fit.")
+    String trace;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            if (!calibrate.equals("leave-one-out") && !calibrate.equals("none")) {
+                throw new CliException(
+                        ExitCodes.USAGE, "--calibrate must be leave-one-out or none, got '" + calibrate + "'");
+            }
+            TrackerConfig base = config(settings);
+            List<RunData> runs = CurveInputs.load(input, err);
+            List<Backtester.Input> inputs =
+                    runs.stream().map(BacktestCommand::toInput).toList();
+            Map<String, LawJson.Entry> fileLaws = loadLaws();
+            List<ReuseLaw> laws = laws(inputs, fileLaws, err);
+
+            Map<String, Object> doc = new LinkedHashMap<>();
+            List<TradeOffPlot.Point> satwatchCurve = new ArrayList<>();
+            List<TradeOffPlot.Point> plateauCurve = new ArrayList<>();
+            if (trace != null) {
+                traceRun(Backtester.create(base), inputs, laws, err);
+            }
+            List<Backtester.Result> main = run(Backtester.create(base), inputs, laws, err);
+            doc.put("runs", main.stream().map(BacktestCommand::runJson).toList());
+            doc.put("totals", totals(main));
+            if (sweep != null) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                String[] kv = sweep.split("=", 2);
+                if (kv.length != 2 || kv[1].isBlank()) {
+                    throw new CliException(ExitCodes.USAGE, "--sweep must be KEY=V1,V2,..., got '" + sweep + "'");
+                }
+                for (String value : kv[1].split(",")) {
+                    Map<String, String> s = new LinkedHashMap<>(settings);
+                    s.put(kv[0].trim(), value.trim());
+                    List<Backtester.Result> r = run(Backtester.create(config(s)), inputs, laws, err);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("rule", "satwatch");
+                    row.put("key", kv[0].trim());
+                    row.put("value", value.trim());
+                    row.putAll(totals(r));
+                    row.put("stops", stopsJson(r));
+                    rows.add(row);
+                    satwatchCurve.add(point(value.trim(), row));
+                }
+                doc.put("sweep", rows);
+            }
+            if (!plateau.isEmpty()) {
+                Backtester bt = Backtester.create(base);
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (String tolText : plateau) {
+                    double tol = fraction(tolText);
+                    List<Backtester.Result> r =
+                            inputs.stream().map(in -> bt.plateau(in, tol)).toList();
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("rule", "plateau");
+                    row.put("tol", tol);
+                    row.putAll(totals(r));
+                    row.put("stops", stopsJson(r));
+                    rows.add(row);
+                    plateauCurve.add(point(tolText.trim(), row));
+                }
+                doc.put("plateau", rows);
+            }
+            if (json) {
+                out.println(ReportJson.tree(doc));
+            } else {
+                printTable(out, main, doc);
+            }
+            out.flush();
+            if (plot != null) {
+                try {
+                    TradeOffPlot.writePng(satwatchCurve, plateauCurve, stops(main), plot);
+                } catch (IOException e) {
+                    throw new CliException(ExitCodes.IO_ERROR, plot + ": " + e.getMessage());
+                }
+                err.println("plot written to " + plot);
+            }
+            return ExitCodes.OK;
+        } catch (CliException e) {
+            err.println("satwatch backtest: " + e.getMessage());
+            return e.exitCode();
+        }
+    }
+
+    private void traceRun(Backtester bt, List<Backtester.Input> inputs, List<ReuseLaw> laws, PrintWriter err) {
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).runId().equals(trace)) {
+                err.println("trace " + trace + ": d2_tokens budget_fraction g g_upper alpha e reliable");
+                bt.replay(
+                        inputs.get(i),
+                        laws.get(i),
+                        f -> err.printf(
+                                Locale.ROOT,
+                                "  %s %.3f %s %s %.4f %.4f %s%n",
+                                Format.tokens(f.d2Tokens()),
+                                f.d2Tokens() / f.targetD2Tokens(),
+                                Format.percent(f.lossGivenUp()),
+                                Format.percent(f.lossGivenUpUpper()),
+                                f.alpha(),
+                                f.e(),
+                                f.reliable()));
+                return;
+            }
+        }
+        throw new CliException(ExitCodes.USAGE, "--trace: no run '" + trace + "' in the input");
+    }
+
+    private static TradeOffPlot.Point point(String label, Map<String, Object> row) {
+        return new TradeOffPlot.Point(
+                label, (Double) row.get("tokens_saved_fraction"), (Double) row.get("max_loss_given_up"));
+    }
+
+    private static List<TradeOffPlot.Point> stops(List<Backtester.Result> results) {
+        List<TradeOffPlot.Point> out = new ArrayList<>();
+        for (Backtester.Result r : results) {
+            if (r.stop() != null) {
+                out.add(new TradeOffPlot.Point(r.runId(), r.stop().budgetFraction(), r.lossGivenUp()));
+            }
+        }
+        return out;
+    }
+
+    private static TrackerConfig config(Map<String, String> settings) {
+        try {
+            return SatwatchConfigLoader.create().withOverrides(settings).load().tracker();
+        } catch (ConfigException e) {
+            throw new CliException(ExitCodes.USAGE, "--set: " + e.getMessage());
+        }
+    }
+
+    private static double fraction(String text) {
+        String t = text.trim();
+        try {
+            return t.endsWith("%")
+                    ? Double.parseDouble(t.substring(0, t.length() - 1).trim()) / 100
+                    : Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+            throw new CliException(ExitCodes.USAGE, "--plateau: '" + text + "' is not a number or percentage");
+        }
+    }
+
+    private static Backtester.Input toInput(RunData run) {
+        List<LossPoint> all = new ArrayList<>();
+        run.pointsBySplit().values().forEach(all::addAll);
+        return new Backtester.Input(run.runId(), run.meta(), all, run.finishStatus());
+    }
+
+    private Map<String, LawJson.Entry> loadLaws() {
+        if (lawFile == null) {
+            return Map.of();
+        }
+        try {
+            return LawJson.read(lawFile);
+        } catch (LawFileException e) {
+            throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
+        }
+    }
+
+    /** The law each run is judged with: the law file's, else leave-one-out, else none. */
+    private List<ReuseLaw> laws(List<Backtester.Input> inputs, Map<String, LawJson.Entry> fileLaws, PrintWriter err) {
+        List<ReuseLaw> out = new ArrayList<>();
+        boolean loo = lawFile == null && calibrate.equals("leave-one-out");
+        Map<String, CalibrationRun> fitSets = new LinkedHashMap<>();
+        if (loo) {
+            for (Backtester.Input in : inputs) {
+                CalibrationRun c = calibrationRun(in);
+                if (c != null) {
+                    fitSets.put(in.runId(), c);
+                }
+            }
+        }
+        int calibrated = 0;
+        for (Backtester.Input in : inputs) {
+            ReuseLaw law = null;
+            if (lawFile != null) {
+                law = FitCommand.lawFor(fileLaws, in.meta().setting());
+            } else if (loo && in.meta().isReuse()) {
+                law = leaveOneOut(in, inputs, fitSets);
+                calibrated += law != null ? 1 : 0;
+            }
+            out.add(law);
+        }
+        if (loo) {
+            err.println("backtest: " + calibrated + " of " + inputs.size()
+                    + " runs judged with a leave-one-out law (needs ≥ " + MIN_LAW_RUNS + " other completed reuse runs"
+                    + " of the setting over ≥ " + MIN_LAW_D1 + " distinct D1)");
+        }
+        return out;
+    }
+
+    /** A finished run's fit set for calibration: completed, with D1, with fit points; else null. */
+    private static CalibrationRun calibrationRun(Backtester.Input in) {
+        if (!RunTracker.COMPLETED.equals(in.finishStatus()) || !in.meta().isReuse()) {
+            return null;
+        }
+        List<LossPoint> points = in.points().stream()
+                .filter(p -> LossPoint.VAL.equals(p.split()))
+                .toList();
+        if (points.isEmpty()) {
+            points = in.points().stream()
+                    .filter(p -> p.split() == null || LossPoint.TRAIN.equals(p.split()))
+                    .toList();
+        }
+        List<LossPoint> sorted = new ArrayList<>(points);
+        sorted.sort(java.util.Comparator.comparingDouble(LossPoint::d2Tokens));
+        FitPoints fp = FitCommand.summarize(sorted).fitPoints(in.meta().targetD2Tokens());
+        if (fp.size() == 0) {
+            return null;
+        }
+        return new CalibrationRun(in.runId(), ReuseLaw.billions(in.meta().d1Tokens()), fp.x(), fp.y(), fp.w());
+    }
+
+    private static ReuseLaw leaveOneOut(
+            Backtester.Input run, List<Backtester.Input> inputs, Map<String, CalibrationRun> fitSets) {
+        String setting = settingOf(run);
+        List<CalibrationRun> others = new ArrayList<>();
+        Set<Double> d1s = new HashSet<>();
+        for (Backtester.Input other : inputs) {
+            CalibrationRun c = fitSets.get(other.runId());
+            if (c != null
+                    && !other.runId().equals(run.runId())
+                    && settingOf(other).equals(setting)) {
+                others.add(c);
+                d1s.add(c.d1());
+            }
+        }
+        if (others.size() < MIN_LAW_RUNS || d1s.size() < MIN_LAW_D1) {
+            return null;
+        }
+        LawFit fit = LawCalibrator.create().fit(others);
+        return fit.converged() && Double.isFinite(fit.law().alpha2()) ? fit.law() : null;
+    }
+
+    private static String settingOf(Backtester.Input in) {
+        return in.meta().setting() == null
+                ? RunTracker.DEFAULT_SETTING
+                : in.meta().setting();
+    }
+
+    private static List<Backtester.Result> run(
+            Backtester bt, List<Backtester.Input> inputs, List<ReuseLaw> laws, PrintWriter err) {
+        AtomicInteger done = new AtomicInteger();
+        int n = inputs.size();
+        int step = Math.max(1, n / 10);
+        List<Backtester.Result> results = java.util.stream.IntStream.range(0, n)
+                .parallel()
+                .mapToObj(i -> {
+                    Backtester.Result r = bt.replay(inputs.get(i), laws.get(i));
+                    int d = done.incrementAndGet();
+                    if (n >= 50 && d % step == 0) {
+                        synchronized (err) {
+                            err.println("backtest: " + d + "/" + n + " runs");
+                            err.flush();
+                        }
+                    }
+                    return r;
+                })
+                .toList();
+        return results;
+    }
+
+    /** Per run of a sweep row: where it stopped (null budget fraction when it did not) and what that gave up. */
+    private static List<Map<String, Object>> stopsJson(List<Backtester.Result> results) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Backtester.Result r : results) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("run_id", r.runId());
+            o.put("budget_fraction", r.stop() == null ? null : r.stop().budgetFraction());
+            o.put("tokens_saved", r.stop() == null ? 0.0 : r.stop().tokensSaved());
+            o.put("loss_given_up", r.lossGivenUp());
+            out.add(o);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> runJson(Backtester.Result r) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("run_id", r.runId());
+        o.put("setting", r.setting());
+        o.put("d1_tokens", r.d1Tokens());
+        o.put("target_d2_tokens", r.targetD2Tokens());
+        o.put("final_d2_tokens", r.finalD2Tokens());
+        o.put("final_loss", r.finalLoss());
+        if (r.stop() == null) {
+            o.put("stop", null);
+        } else {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("d2_tokens", r.stop().d2Tokens());
+            s.put("budget_fraction", r.stop().budgetFraction());
+            s.put("alert_type", r.stop().alertType());
+            s.put("loss_at_stop", r.stop().lossAtStop());
+            s.put("predicted_loss_given_up", r.stop().predictedLossGivenUp());
+            s.put("predicted_loss_given_up_upper", r.stop().predictedLossGivenUpUpper());
+            s.put("tokens_saved", r.stop().tokensSaved());
+            o.put("stop", s);
+        }
+        o.put("loss_given_up", r.lossGivenUp());
+        o.put("reason", r.reason());
+        return o;
+    }
+
+    /** Fleet totals; {@code tokens_saved_fraction} is saved / total target tokens. */
+    static Map<String, Object> totals(List<Backtester.Result> results) {
+        long stopped = 0;
+        double total = 0;
+        double saved = 0;
+        double max = 0;
+        double sum = 0;
+        for (Backtester.Result r : results) {
+            if (r.targetD2Tokens() > 0) {
+                total += r.targetD2Tokens();
+            }
+            if (r.stop() != null) {
+                stopped++;
+                if (Double.isFinite(r.stop().tokensSaved())) {
+                    saved += r.stop().tokensSaved();
+                }
+                if (Double.isFinite(r.lossGivenUp())) {
+                    max = Math.max(max, r.lossGivenUp());
+                    sum += r.lossGivenUp();
+                }
+            }
+        }
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("runs", (long) results.size());
+        t.put("stopped", stopped);
+        t.put("tokens_total", total);
+        t.put("tokens_saved", saved);
+        t.put("tokens_saved_fraction", total > 0 ? saved / total : Double.NaN);
+        t.put("max_loss_given_up", max);
+        t.put("mean_loss_given_up", stopped > 0 ? sum / stopped : 0.0);
+        return t;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printTable(PrintWriter out, List<Backtester.Result> results, Map<String, Object> doc) {
+        out.printf(
+                Locale.ROOT,
+                "%-28s %8s %8s %7s %9s %9s %9s  %s%n",
+                "run",
+                "D1",
+                "target",
+                "stop@",
+                "g⁺ stop",
+                "saved",
+                "gave up",
+                "reason");
+        for (Backtester.Result r : results) {
+            Backtester.Stop s = r.stop();
+            out.printf(
+                    Locale.ROOT,
+                    "%-28s %8s %8s %7s %9s %9s %9s  %s%n",
+                    r.runId(),
+                    Format.tokens(r.d1Tokens()),
+                    Format.tokens(r.targetD2Tokens()),
+                    s == null ? "—" : Format.percent(s.budgetFraction()),
+                    s == null ? "—" : Format.percent(s.predictedLossGivenUpUpper()),
+                    s == null ? "—" : Format.tokens(s.tokensSaved()),
+                    s == null ? "—" : Format.percent(r.lossGivenUp()),
+                    r.reason());
+        }
+        Map<String, Object> t = (Map<String, Object>) doc.get("totals");
+        out.printf(
+                Locale.ROOT,
+                "%nstopped %d of %d runs; saved %s of %s tokens (%s); loss given up max %s, mean %s%n",
+                (Long) t.get("stopped"),
+                (Long) t.get("runs"),
+                Format.tokens((Double) t.get("tokens_saved")),
+                Format.tokens((Double) t.get("tokens_total")),
+                Format.percent((Double) t.get("tokens_saved_fraction")),
+                Format.percent((Double) t.get("max_loss_given_up")),
+                Format.percent((Double) t.get("mean_loss_given_up")));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (doc.get("sweep") != null) {
+            rows.addAll((List<Map<String, Object>>) doc.get("sweep"));
+        }
+        if (doc.get("plateau") != null) {
+            rows.addAll((List<Map<String, Object>>) doc.get("plateau"));
+        }
+        if (!rows.isEmpty()) {
+            out.printf(
+                    Locale.ROOT,
+                    "%n%-10s %-10s %8s %10s %12s %12s%n",
+                    "rule",
+                    "setting",
+                    "stopped",
+                    "saved",
+                    "max gave up",
+                    "mean gave up");
+            for (Map<String, Object> row : rows) {
+                String setting = row.containsKey("value")
+                        ? String.valueOf(row.get("value"))
+                        : Format.percent((Double) row.get("tol"));
+                out.printf(
+                        Locale.ROOT,
+                        "%-10s %-10s %8d %10s %12s %12s%n",
+                        row.get("rule"),
+                        setting,
+                        (Long) row.get("stopped"),
+                        Format.percent((Double) row.get("tokens_saved_fraction")),
+                        Format.percent((Double) row.get("max_loss_given_up")),
+                        Format.percent((Double) row.get("mean_loss_given_up")));
+            }
+        }
+    }
+
+    /** Text of numbers in the table (SI tokens, percentages, "—" for unknown). */
+    static final class Format {
+        private Format() {}
+
+        static String tokens(double v) {
+            if (!Double.isFinite(v)) {
+                return "—";
+            }
+            String[] suffix = {"", "k", "M", "B", "T", "P"};
+            int i = 0;
+            double a = v;
+            while (Math.abs(a) >= 999.5 && i < suffix.length - 1) {
+                a /= 1000;
+                i++;
+            }
+            return String.format(Locale.ROOT, Math.abs(a) >= 100 || i == 0 ? "%.0f%s" : "%.3g%s", a, suffix[i]);
+        }
+
+        static String percent(double v) {
+            return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f %%", 100 * v) : "—";
+        }
+    }
+}
