@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param unreliableMinBins FIT_UNRELIABLE only once the fit set has at least this many bins
  * @param openAfter consecutive true evaluations before a judged alert (exponent, returns, reliability) opens
  * @param resolveAfter consecutive false evaluations before an open alert resolves
+ * @param clock {@code wall} (default): STALLED after wall-clock silence; {@code event}: after silence in event time
+ *     (the stream time of the events' timestamps), so a replayer's pacing raises no alert
  */
 public record DetectConfig(
         double baseAlphaFloor,
@@ -51,7 +53,16 @@ public record DetectConfig(
         Duration finishAfterStalled,
         int unreliableMinBins,
         int openAfter,
-        int resolveAfter) {
+        int resolveAfter,
+        Clock clock) {
+
+    /** The time STALLED and finish-by-silence are judged in. */
+    public enum Clock {
+        /** Processing time: a live fleet. */
+        WALL,
+        /** The events' own timestamps (the record timestamps): replays of recorded runs, backtests. */
+        EVENT
+    }
 
     /** Validates the thresholds. */
     public DetectConfig {
@@ -73,6 +84,7 @@ public record DetectConfig(
         requireAtLeastOne("openAfter", openAfter);
         requireAtLeastOne("resolveAfter", resolveAfter);
         Objects.requireNonNull(stalledAfter, "stalledAfter");
+        Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(finishAfterStalled, "finishAfterStalled");
         if (stalledAfter.isNegative() || stalledAfter.isZero()) {
             throw new IllegalArgumentException("stalledAfter must be positive, got " + stalledAfter);
@@ -107,7 +119,31 @@ public record DetectConfig(
                 // (early in a run), and with a known target the whole fit window is one decade (16 bins).
                 12,
                 2,
-                3);
+                3,
+                Clock.WALL);
+    }
+
+    /** These thresholds with another stop threshold (a fraction of the loss). */
+    public DetectConfig withStopMaxLossGivenUp(double threshold) {
+        return new DetectConfig(
+                baseAlphaFloor,
+                overtrainTokensPerParam,
+                exponentTolerance,
+                threshold,
+                stopMinBudgetFraction,
+                cooldownFraction,
+                stopWindowRatio,
+                costPerBillionTokens,
+                spikeMadK,
+                spikeMinRel,
+                divergenceRisePoints,
+                divergenceRiseRel,
+                stalledAfter,
+                finishAfterStalled,
+                unreliableMinBins,
+                openAfter,
+                resolveAfter,
+                clock);
     }
 
     private static void requireNonNegative(String name, double v) {

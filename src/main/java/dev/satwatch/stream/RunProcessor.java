@@ -2,6 +2,7 @@ package dev.satwatch.stream;
 
 import dev.satwatch.config.RunLimits;
 import dev.satwatch.config.Topics;
+import dev.satwatch.detect.DetectConfig;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
@@ -145,7 +146,12 @@ public final class RunProcessor implements Processor<String, Object, String, byt
                 tracked++;
             }
         }
-        context.schedule(sweepInterval, PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        // In event time (replays) the sweep follows the stream time of the events' timestamps, so silence is judged
+        // between recorded events, not from the replayer's pacing.
+        context.schedule(
+                sweepInterval,
+                eventTime() ? PunctuationType.STREAM_TIME : PunctuationType.WALL_CLOCK_TIME,
+                this::sweep);
     }
 
     @Override
@@ -166,8 +172,8 @@ public final class RunProcessor implements Processor<String, Object, String, byt
             event = ((ParseResult.Ok) parsed).event();
         }
         String runId = event.runId();
-        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
         long ts = record.timestamp();
+        Instant now = Instant.ofEpochMilli(eventTime() ? ts : context.currentSystemTimeMs());
         byte[] stored = states.get(runId);
         if (stored == null && tracked >= limits.maxRunsPerPartition() && !evictToMakeRoom(now)) {
             reject(
@@ -211,6 +217,10 @@ public final class RunProcessor implements Processor<String, Object, String, byt
         if (cache != null) {
             cache.clear();
         }
+    }
+
+    private boolean eventTime() {
+        return tracker.config().detect().clock() == DetectConfig.Clock.EVENT;
     }
 
     /** The wall-clock sweep: law changes, onWallClock, and deletion of finished runs past retention. */

@@ -33,4 +33,9 @@ public record TrackerConfig(SummaryConfig summary, DetectConfig detect, int refi
     public static TrackerConfig defaults() {
         return new TrackerConfig(SummaryConfig.defaults(), DetectConfig.defaults(), 32, 4);
     }
+
+    /** These settings with other alert thresholds. */
+    public TrackerConfig withDetect(DetectConfig detect) {
+        return new TrackerConfig(summary, detect, refitEveryPoints, maxSplits);
+    }
 }

@@ -242,7 +242,8 @@ class SatwatchHttpServerTest {
 
         JsonNode go = HttpCalls.json(HttpCalls.get(base + "/api/runs/a-fresh-run/decision"));
         assertThat(go.toString())
-                .isEqualTo("{\"stop\":false,\"reason\":null,\"alert_type\":null,\"tokens_saved\":null,\"since\":null}");
+                .isEqualTo("{\"stop\":false,\"reason\":null,\"alert_type\":null,\"tokens_saved\":null,\"since\":null,"
+                        + "\"loss_given_up\":null,\"loss_given_up_upper\":null,\"cost_saved\":null}");
     }
 
     @Test

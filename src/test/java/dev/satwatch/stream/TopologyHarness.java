@@ -112,6 +112,11 @@ final class TopologyHarness implements AutoCloseable {
         timed.forEach(this::send);
     }
 
+    /** Sends an event whose record timestamp is {@code recordTime}, whatever the wall clock says. */
+    void sendAt(RunEvent e, Instant recordTime) {
+        events.pipeInput(e.runId(), EventCodec.toJson(e), recordTime);
+    }
+
     void sendRaw(String key, byte[] value) {
         events.pipeInput(key, value, now);
     }
