@@ -122,13 +122,16 @@ public record LrSchedule(
     /** The forward area {@code ∫₀^d2 η dD2} (LR × raw tokens). */
     public double area(double d2Tokens) {
         double d = Math.max(0, d2Tokens);
+        if (type == Type.CONSTANT) {
+            return stableArea(d);
+        }
         double a = warmupArea(d);
         double s = decayStartTokens();
         if (d <= warmupTokens) {
             return a;
         }
         a += peakLr * (Math.min(d, s) - warmupTokens);
-        if (d <= s || type == Type.CONSTANT) {
+        if (d <= s) {
             return a;
         }
         double span = totalTokens - s;
