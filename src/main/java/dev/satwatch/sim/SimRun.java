@@ -37,4 +37,9 @@ public record SimRun(
         events = List.copyOf(events);
         Objects.requireNonNull(truth, "truth");
     }
+
+    /** The relative loss truly given up by stopping at {@code d2Tokens}: {@link RunTruth#trueLossGivenUp}. */
+    public double trueLossGivenUp(double d2Tokens) {
+        return truth.trueLossGivenUp(d2Tokens);
+    }
 }
