@@ -12,6 +12,7 @@ import dev.satwatch.law.LawFit;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.sim.Fleet;
 import dev.satwatch.sim.FleetSpec;
+import dev.satwatch.sim.LrSchedule;
 import dev.satwatch.sim.Scenario;
 import dev.satwatch.sim.SimCurve;
 import dev.satwatch.sim.SimRun;
@@ -89,6 +90,11 @@ public final class DetectionQualityBench {
     /** A stop that gives up at least this much of the final loss, by the truth, is a wrong stop (issue 9). */
     public static final double GAIN_LEFT = 0.03;
 
+    /** Alert value keys of the issue-9 stop rule; read when present, so the bench runs before and after it. */
+    private static final String PREDICTED = "loss_given_up";
+
+    private static final String PREDICTED_UPPER = "loss_given_up_upper";
+
     private static final Duration TICK = Duration.ofMinutes(1);
     private static final Duration DRAIN = Duration.ofHours(2);
 
@@ -99,8 +105,16 @@ public final class DetectionQualityBench {
      * @param budgetFraction {@code d2Tokens / target}
      * @param tokensSaved the alert's {@code tokensSaved} (NaN when it gave none)
      * @param trueLossGivenUp what the truth says stopping there gives up (relative to the final loss)
+     * @param predictedLossGivenUp the alert's {@code loss_given_up} value, NaN when it carries none
+     * @param predictedUpper the alert's {@code loss_given_up_upper} value, NaN when it carries none
      */
-    public record Stop(double d2Tokens, double budgetFraction, double tokensSaved, double trueLossGivenUp) {}
+    public record Stop(
+            double d2Tokens,
+            double budgetFraction,
+            double tokensSaved,
+            double trueLossGivenUp,
+            double predictedLossGivenUp,
+            double predictedUpper) {}
 
     /** What one run got: the first opening of each type (fraction of budget) and its first stop, null when none. */
     public record RunResult(SimRun run, Map<AlertType, Double> firstOpen, Stop stop) {
@@ -171,6 +185,68 @@ public final class DetectionQualityBench {
             return r.runs() == 0 ? Double.NaN : (double) r.stoppedByDeadline() / r.runs();
         }
 
+        /** Healthy and saturating runs by LR schedule: runs, stopped by the deadline, stopped with gain left. */
+        private String scheduleTable() {
+            StringBuilder sb = new StringBuilder(
+                    "\n| scenario | schedule | runs | stopped by 50 % | stopped with ≥ 3 % to gain |\n|---|---|---:|---:|---:|\n");
+            for (Scenario sc : new Scenario[] {Scenario.HEALTHY, Scenario.SATURATING}) {
+                Map<String, int[]> counts = new java.util.TreeMap<>();
+                for (RunResult r : runs) {
+                    if (r.run().scenario() != sc) {
+                        continue;
+                    }
+                    String schedule = r.run().truth() instanceof SimCurve c
+                            ? c.schedule().type().wireName()
+                                    + (c.schedule().type() == LrSchedule.Type.WSD
+                                            ? " " + c.schedule().cooldownShape().wireName()
+                                            : "")
+                            : "ideal wsd";
+                    int[] n = counts.computeIfAbsent(schedule, k -> new int[3]);
+                    n[0]++;
+                    n[1] += r.stoppedBy(STOP_DEADLINE) ? 1 : 0;
+                    n[2] += r.stop() != null && r.stop().trueLossGivenUp() >= GAIN_LEFT ? 1 : 0;
+                }
+                counts.forEach((schedule, n) -> sb.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %s | %d | %d | %d |%n",
+                        sc.name().toLowerCase(Locale.ROOT),
+                        schedule,
+                        n[0],
+                        n[1],
+                        n[2])));
+            }
+            return sb.toString();
+        }
+
+        /** Predicted (the alert's loss_given_up) against the truth at every stop that carries a prediction. */
+        private String predictionLine() {
+            double sum = 0;
+            double sumAbs = 0;
+            int n = 0;
+            int upperBelowTruth = 0;
+            for (RunResult r : runs) {
+                Stop st = r.stop();
+                if (st != null && Double.isFinite(st.predictedLossGivenUp())) {
+                    double err = st.predictedLossGivenUp() - st.trueLossGivenUp();
+                    sum += err;
+                    sumAbs += Math.abs(err);
+                    n++;
+                    upperBelowTruth += st.predictedUpper() < st.trueLossGivenUp() ? 1 : 0;
+                }
+            }
+            if (n == 0) {
+                return "\nNo stop carried a predicted loss_given_up.\n";
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "%nPredicted loss given up at the %d stops that carry one, minus the truth: mean %+.2f points, mean"
+                            + " |error| %.2f points; upper bound below the truth at %d stops.%n",
+                    n,
+                    100 * sum / n,
+                    100 * sumAbs / n,
+                    upperBelowTruth);
+        }
+
         /** The report as markdown tables. */
         public String markdown() {
             StringBuilder sb = new StringBuilder();
@@ -221,6 +297,8 @@ public final class DetectionQualityBench {
                         pct(r.medianTruthAt20()),
                         pct(r.medianTruthAt50())));
             }
+            sb.append(scheduleTable());
+            sb.append(predictionLine());
             sb.append(
                     "\n| alert | target scenario | runs | recall | healthy runs with it |\n|---|---|---:|---:|---:|\n");
             int healthy = row(Scenario.HEALTHY).runs();
@@ -371,7 +449,9 @@ public final class DetectionQualityBench {
                                     a.d2Tokens(),
                                     fraction,
                                     a.tokensSaved(),
-                                    run.truth().trueLossGivenUp(a.d2Tokens())));
+                                    run.truth().trueLossGivenUp(a.d2Tokens()),
+                                    a.values().getOrDefault(PREDICTED, Double.NaN),
+                                    a.values().getOrDefault(PREDICTED_UPPER, Double.NaN)));
                 }
             }
         }
