@@ -218,6 +218,23 @@ public final class DetectionQualityBench {
             return sb.toString();
         }
 
+        /**
+         * Headroom: saturating runs whose truth at {@value #STOP_DEADLINE} of the budget is at most {@code threshold}
+         * (an oracle stopping at the default 1 % would stop these by then), as a share of saturating runs.
+         */
+        public double saturatingOracleShare(double threshold) {
+            List<RunResult> sat = runs.stream()
+                    .filter(r -> r.run().scenario() == Scenario.SATURATING)
+                    .toList();
+            long ok = sat.stream()
+                    .filter(r -> r.run()
+                                    .trueLossGivenUp(
+                                            STOP_DEADLINE * r.run().meta().targetD2Tokens())
+                            <= threshold)
+                    .count();
+            return sat.isEmpty() ? Double.NaN : (double) ok / sat.size();
+        }
+
         /** Predicted (the alert's loss_given_up) against the truth at every stop that carries a prediction. */
         private String predictionLine() {
             double sum = 0;
@@ -234,17 +251,23 @@ public final class DetectionQualityBench {
                     upperBelowTruth += st.predictedUpper() < st.trueLossGivenUp() ? 1 : 0;
                 }
             }
-            if (n == 0) {
-                return "\nNo stop carried a predicted loss_given_up.\n";
-            }
-            return String.format(
+            String oracle = String.format(
                     Locale.ROOT,
-                    "%nPredicted loss given up at the %d stops that carry one, minus the truth: mean %+.2f points, mean"
-                            + " |error| %.2f points; upper bound below the truth at %d stops.%n",
-                    n,
-                    100 * sum / n,
-                    100 * sumAbs / n,
-                    upperBelowTruth);
+                    "%nOracle (truth ≤ 1 %% / ≤ 0.5 %% at 50 %% of the budget): %.0f %% / %.0f %% of saturating runs.%n",
+                    100 * saturatingOracleShare(0.01),
+                    100 * saturatingOracleShare(0.005));
+            if (n == 0) {
+                return oracle + "No stop carried a predicted loss_given_up.\n";
+            }
+            return oracle
+                    + String.format(
+                            Locale.ROOT,
+                            "Predicted loss given up at the %d stops that carry one, minus the truth: mean %+.2f points, mean"
+                                    + " |error| %.2f points; upper bound below the truth at %d stops.%n",
+                            n,
+                            100 * sum / n,
+                            100 * sumAbs / n,
+                            upperBelowTruth);
         }
 
         /** The report as markdown tables. */
