@@ -39,15 +39,19 @@ import java.util.SplittableRandom;
  *       height {@code U[1, 4] %} peaking at {@code U[0.5, 2] %} of the budget; AR(1) log-loss noise of σ
  *       {@code noise} and correlation {@code noisePhi}.
  *   <li>Scenarios in the proportions of {@link FleetSpec#mix()} (largest-remainder rounding, remainder to
- *       HEALTHY), shuffled. SATURATING: the true exponent is {@code U[0.3, 0.6] × α(D1)} (same E and amplitude).
- *       DIVERGING: from {@code U[0.3, 0.8]} of the budget the loss grows 4 % per point, turns NaN after 12 points,
+ *       HEALTHY), shuffled. SATURATING: the smaller exponent above. DIVERGING: from {@code U[0.3, 0.8]} of the budget the loss grows 4 % per point, turns NaN after 12 points,
  *       and after 3 NaN points the run finishes as {@code failed}. SPIKING: 1–3 points in [0.25, 0.9] of the budget
  *       are multiplied by {@code U[1.1, 1.5]}. STALLING: events stop at {@code U[0.3, 0.8]} of the budget.
  *   <li>Wall clock: run starts spread uniformly over {@code startSpread}; one point per {@code evalInterval};
  *       run_finished one interval after the last point. Every event's {@code ts} is its wall time.
  * </ul>
  *
- * <p>Stateless; {@link #generate} is deterministic per (spec, seed) and thread-safe.
+ * Each {@link SimRun} carries its {@link RunTruth} (the noise-free curve; for DIVERGING and SPIKING runs, the curve
+ * before the anomaly) so that a stop can be judged by the loss it truly gave up. {@code run_started} carries no
+ * schedule (the event model has no field for it yet): each point's {@code lr} does, and {@link SimCurve#schedule()}
+ * gives DESIGN §3's {@code schedule} object ({@link LrSchedule#toJson()}).
+ *
+ * <p>Stateless; {@link #generate} and {@link #history} are deterministic per (spec, seed) and thread-safe.
  */
 public final class Fleet {
 
