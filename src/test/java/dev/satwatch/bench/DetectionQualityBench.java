@@ -480,7 +480,7 @@ public final class DetectionQualityBench {
         }
     }
 
-    private static List<ScenarioRow> rows(List<RunResult> results) {
+    static List<ScenarioRow> rows(List<RunResult> results) {
         List<ScenarioRow> rows = new ArrayList<>();
         for (Scenario sc : Scenario.values()) {
             List<RunResult> of =

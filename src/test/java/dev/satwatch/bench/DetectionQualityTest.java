@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.sim.FleetSpec;
 import dev.satwatch.sim.Scenario;
+import dev.satwatch.sim.SimRun;
 import dev.satwatch.track.TrackerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -86,5 +90,44 @@ class DetectionQualityTest {
                 }
             }
         }
+    }
+
+    @Test
+    void shouldDetectEveryInjectedSpikeAtHalfPercentNoise() {
+        // Spikes multiply the loss by 1.1–1.5: at least 20 σ at 0.5 % noise. (At 2 % noise, 5 σ and correlated noise,
+        // recall is reported, not asserted.)
+        DetectionQualityBench.AlertRow spikes = low.alerts().stream()
+                .filter(a -> a.type() == AlertType.LOSS_SPIKE)
+                .findFirst()
+                .orElseThrow();
+        assertThat(spikes.detected()).as(low.markdown()).isEqualTo(spikes.runs());
+    }
+
+    @Test
+    void shouldCountAnEarlyStopOfAHealthyRunAsGivingUpTheGainTheTruthSaysIsLeft() {
+        // The acceptance counters must be able to fail: stop every healthy run at 20 % of its budget, where the fleet's
+        // truth leaves ≥ 3 % to gain, and every saturating run at 45 %.
+        List<DetectionQualityBench.RunResult> forced = new ArrayList<>();
+        for (DetectionQualityBench.RunResult r : low.runs()) {
+            SimRun run = r.run();
+            double f = run.scenario() == Scenario.HEALTHY ? 0.2 : run.scenario() == Scenario.SATURATING ? 0.45 : 1.1;
+            double d2 = f * run.meta().targetD2Tokens();
+            DetectionQualityBench.Stop stop = f > 1
+                    ? null
+                    : new DetectionQualityBench.Stop(
+                            d2, f, run.meta().targetD2Tokens() - d2, run.trueLossGivenUp(d2), Double.NaN, Double.NaN);
+            forced.add(new DetectionQualityBench.RunResult(run, Map.of(), stop));
+        }
+        DetectionQualityBench.Report report = new DetectionQualityBench.Report(
+                low.noise(), low.laws(), forced, DetectionQualityBench.rows(forced), low.alerts(), 0);
+
+        assertThat(report.healthyStoppedWithGainLeft())
+                .isEqualTo((int) forced.stream()
+                        .filter(r -> r.run().scenario() == Scenario.HEALTHY)
+                        .filter(r ->
+                                r.run().trueLossGivenUp(0.2 * r.run().meta().targetD2Tokens()) >= 0.03)
+                        .count())
+                .isGreaterThan(100);
+        assertThat(report.saturatingStoppedByDeadline()).isEqualTo(1.0);
     }
 }
