@@ -3,6 +3,7 @@ package dev.satwatch.cli;
 import dev.satwatch.serde.EventCodec;
 import dev.satwatch.sim.Fleet;
 import dev.satwatch.sim.FleetSpec;
+import dev.satwatch.sim.Realism;
 import dev.satwatch.sim.SimRun;
 import dev.satwatch.sim.TimedEvent;
 import java.io.BufferedWriter;
@@ -21,9 +22,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code satwatch simulate}: a synthetic fleet drawn from reuse laws (several settings and D1 values, warmup, WSD
- * decay, noise; healthy, saturating, diverging, spiking and stalling runs) published to the events topic, or
- * written to a JSONL file with {@code --output}.
+ * {@code satwatch simulate}: a synthetic fleet drawn from reuse laws (several settings and D1 values; run-to-run
+ * spread of α and E; WSD, cosine, linear and constant LR schedules carried in each point's {@code lr}; growth bumps;
+ * autocorrelated noise; healthy, saturating, diverging, spiking and stalling runs) published to the events topic, or
+ * written to a JSONL file with {@code --output}. {@code --ideal} draws the idealised fleet instead (every run on its
+ * setting's law, one WSD shape, white noise).
  */
 @Command(
         name = "simulate",
@@ -62,6 +65,38 @@ public final class SimulateCommand implements Callable<Integer> {
             description = "Instead of a fixed rate, compress the fleet's timeline into this (e.g. 5m).")
     Duration duration;
 
+    @Option(
+            names = "--noise",
+            defaultValue = "0.005",
+            description = "Standard deviation of the log-loss noise (default: ${DEFAULT-VALUE}).")
+    double noise;
+
+    @Option(
+            names = "--noise-correlation",
+            defaultValue = "0.6",
+            paramLabel = "PHI",
+            description = "Lag-one correlation of the noise between logged points, 0 for white noise"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double noiseCorrelation;
+
+    @Option(
+            names = "--alpha-spread",
+            defaultValue = "0.08",
+            description = "Run-to-run spread of the D2 exponent around the law, log scale (default: ${DEFAULT-VALUE}).")
+    double alphaSpread;
+
+    @Option(
+            names = "--e-spread",
+            defaultValue = "0.01",
+            description = "Run-to-run relative spread of the irreducible loss E (default: ${DEFAULT-VALUE}).")
+    double eSpread;
+
+    @Option(
+            names = "--ideal",
+            description = "The idealised fleet: no spread, one WSD shape, white noise (ignores the four options above"
+                    + " but --noise).")
+    boolean ideal;
+
     @Option(names = "--output", paramLabel = "FILE", description = "Write the events as JSONL instead of to Kafka.")
     Path output;
 
@@ -75,7 +110,20 @@ public final class SimulateCommand implements Callable<Integer> {
             err.println("satwatch simulate: --runs must be ≥ 1 and --points ≥ 10");
             return ExitCodes.USAGE;
         }
-        FleetSpec fleetSpec = FleetSpec.defaults(runs).withPointsPerRun(points);
+        FleetSpec fleetSpec;
+        try {
+            fleetSpec = ideal
+                    ? FleetSpec.defaults(runs).withNoise(noise).withPointsPerRun(points)
+                    : FleetSpec.realistic(runs)
+                            .withNoise(noise)
+                            .withPointsPerRun(points)
+                            .withRealism(Realism.defaults()
+                                    .withNoisePhi(noiseCorrelation)
+                                    .withSpread(alphaSpread, eSpread));
+        } catch (IllegalArgumentException e) {
+            err.println("satwatch simulate: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
         List<SimRun> fleet = Fleet.generate(fleetSpec, seed);
         List<TimedEvent> events = Fleet.interleave(fleet);
         err.printf(Locale.ROOT, "simulated %d runs, %d events (seed %d)%n", fleet.size(), events.size(), seed);

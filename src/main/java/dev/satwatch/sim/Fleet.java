@@ -26,18 +26,32 @@ import java.util.SplittableRandom;
  *       {@code α1 ~ U[0.05, 0.15]}, {@code α2 ~ U[0.38, 0.48]}, {@code α3 ~ U[0.02, 0.035]} (D in billions), so the
  *       predicted exponent {@code α(D1)} lies in about [0.11, 0.40] for the bases drawn.
  *   <li>Per run: a setting (round robin), {@code D1} log-uniform in [50, 2000] billion tokens, parameters
- *       {@code D1 / U[20, 800]}, a budget log-uniform in [5, 100] billion tokens, 1 Mi tokens per step; the curve is
- *       a {@link SyntheticRun} (1 % warmup, 10 % WSD decay, 4 % anneal bonus, {@code noise}) of the run's true law.
+ *       {@code D1 / U[20, 800]}, a budget log-uniform in [5, 100] billion tokens, 1 Mi tokens per step.
+ *   <li>Idealised curves ({@link Realism#IDEAL}): a {@link SyntheticRun} (1 % warmup, 10 % WSD decay, 4 % anneal
+ *       bonus, white noise {@code noise}) of the run's true law, exactly on the setting's law (SATURATING: the true
+ *       exponent is {@code U[0.3, 0.6] × α(D1)}, same E and amplitude).
+ *   <li>Realistic curves (otherwise): a {@link SimCurve} with the setting's amplitude {@code A·D1^(−α1)}, exponent
+ *       {@code α(D1)·exp(alphaSpread·z)} (SATURATING: {@code U[saturationLow, saturationHigh] × α(D1)}), E
+ *       {@code E·(1 + eSpread·z)}; an {@link LrSchedule} of a type drawn from {@link Realism#schedules()}, warmup
+ *       {@code U[0.5, 2] %} of the budget, WSD cooldown over the last {@code U[10, 20] %} (linear or 1−sqrt, even
+ *       odds), peak LR {@code 3e-4 × U[0.5, 2]} (log-uniform), final LR {@code U[0, 10] %} of peak; an annealing
+ *       gain {@code U[2, 5] %} of the loss for a full decay; with probability {@code growthShare} a growth bump of
+ *       height {@code U[1, 4] %} peaking at {@code U[0.5, 2] %} of the budget; AR(1) log-loss noise of σ
+ *       {@code noise} and correlation {@code noisePhi}.
  *   <li>Scenarios in the proportions of {@link FleetSpec#mix()} (largest-remainder rounding, remainder to
- *       HEALTHY), shuffled. SATURATING: the true exponent is {@code U[0.3, 0.6] × α(D1)} (same E and amplitude).
- *       DIVERGING: from {@code U[0.3, 0.8]} of the budget the loss grows 4 % per point, turns NaN after 12 points,
+ *       HEALTHY), shuffled. SATURATING: the smaller exponent above. DIVERGING: from {@code U[0.3, 0.8]} of the budget the loss grows 4 % per point, turns NaN after 12 points,
  *       and after 3 NaN points the run finishes as {@code failed}. SPIKING: 1–3 points in [0.25, 0.9] of the budget
  *       are multiplied by {@code U[1.1, 1.5]}. STALLING: events stop at {@code U[0.3, 0.8]} of the budget.
  *   <li>Wall clock: run starts spread uniformly over {@code startSpread}; one point per {@code evalInterval};
  *       run_finished one interval after the last point. Every event's {@code ts} is its wall time.
  * </ul>
  *
- * <p>Stateless; {@link #generate} is deterministic per (spec, seed) and thread-safe.
+ * Each {@link SimRun} carries its {@link RunTruth} (the noise-free curve; for DIVERGING and SPIKING runs, the curve
+ * before the anomaly) so that a stop can be judged by the loss it truly gave up. {@code run_started} carries no
+ * schedule (the event model has no field for it yet): each point's {@code lr} does, and {@link SimCurve#schedule()}
+ * gives DESIGN §3's {@code schedule} object ({@link LrSchedule#toJson()}).
+ *
+ * <p>Stateless; {@link #generate} and {@link #history} are deterministic per (spec, seed) and thread-safe.
  */
 public final class Fleet {
 
@@ -45,12 +59,46 @@ public final class Fleet {
     private static final double DIVERGENCE_GROWTH = 0.04;
     private static final int RISING_POINTS_BEFORE_NAN = 12;
     private static final int NAN_POINTS = 3;
+    private static final long HISTORY_SALT = 0x9E3779B97F4A7C15L;
 
     private Fleet() {}
 
     /** Draws the fleet (see the class comment). */
     public static List<SimRun> generate(FleetSpec spec, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
+        List<ReuseLaw> laws = settingLaws(spec, random);
+        List<Scenario> scenarios = scenarios(spec, random);
+        List<SimRun> runs = new ArrayList<>(spec.runs());
+        for (int i = 0; i < spec.runs(); i++) {
+            int s = i % spec.settings();
+            String runId = String.format(Locale.ROOT, "sim-%04d", i + 1);
+            runs.add(run(spec, runId, settingName(s), laws.get(s), scenarios.get(i), random.split()));
+        }
+        return List.copyOf(runs);
+    }
+
+    /**
+     * A history of finished healthy runs of the same settings (the same true laws as {@link #generate} draws for
+     * {@code seed}) but independent of that fleet's runs: {@code runsPerSetting} runs per setting, ids
+     * {@code hist-0001}..., each completed. What a team would calibrate its laws from before the fleet runs.
+     */
+    public static List<SimRun> history(FleetSpec spec, long seed, int runsPerSetting) {
+        if (runsPerSetting < 1) {
+            throw new IllegalArgumentException("runsPerSetting must be at least 1, got " + runsPerSetting);
+        }
+        List<ReuseLaw> laws = settingLaws(spec, new SplittableRandom(seed));
+        // Another stream than generate's: history runs must not repeat the fleet's runs.
+        SplittableRandom random = new SplittableRandom(~seed ^ HISTORY_SALT);
+        List<SimRun> runs = new ArrayList<>();
+        for (int i = 0; i < spec.settings() * runsPerSetting; i++) {
+            int s = i % spec.settings();
+            String runId = String.format(Locale.ROOT, "hist-%04d", i + 1);
+            runs.add(run(spec, runId, settingName(s), laws.get(s), Scenario.HEALTHY, random.split()));
+        }
+        return List.copyOf(runs);
+    }
+
+    private static List<ReuseLaw> settingLaws(FleetSpec spec, SplittableRandom random) {
         List<ReuseLaw> laws = new ArrayList<>();
         for (int s = 0; s < spec.settings(); s++) {
             laws.add(new ReuseLaw(
@@ -60,15 +108,11 @@ public final class Fleet {
                     uniform(random, 0.02, 0.035),
                     uniform(random, 1.6, 2.2)));
         }
-        List<Scenario> scenarios = scenarios(spec, random);
-        List<SimRun> runs = new ArrayList<>(spec.runs());
-        for (int i = 0; i < spec.runs(); i++) {
-            int s = i % spec.settings();
-            String setting = "sim-setting-" + (s + 1);
-            String runId = String.format(Locale.ROOT, "sim-%04d", i + 1);
-            runs.add(run(spec, runId, setting, laws.get(s), scenarios.get(i), random.split()));
-        }
-        return List.copyOf(runs);
+        return laws;
+    }
+
+    private static String settingName(int s) {
+        return "sim-setting-" + (s + 1);
     }
 
     /** Every run's events merged in wall-time order (ties keep fleet order, then each run's own order). */
@@ -110,26 +154,38 @@ public final class Fleet {
                 .plusMillis((long) (random.nextDouble() * spec.startSpread().toMillis()));
         double d1b = ReuseLaw.billions(d1);
         double predicted = law.alphaAt(d1b);
-        double trueAlpha = scenario == Scenario.SATURATING ? uniform(random, 0.3, 0.6) * predicted : predicted;
-        // Same E and amplitude, exponent α2' = α_true + α3·ln D1 so that alphaAt(D1) = α_true.
-        ReuseLaw curveLaw =
-                new ReuseLaw(law.a(), law.alpha1(), trueAlpha + law.alpha3() * Math.log(d1b), law.alpha3(), law.e());
         long steps = (long) Math.ceil(target / TOKENS_PER_STEP);
-        SyntheticRun curve = new SyntheticRun(
-                runId,
-                setting,
-                curveLaw,
-                d1,
-                target,
-                TOKENS_PER_STEP,
-                Math.max(1, Math.round((double) steps / spec.pointsPerRun())),
-                3e-4,
-                0.01,
-                0.10,
-                0.04,
-                spec.noise(),
-                random.nextLong());
-        List<LossPoint> points = new ArrayList<>(curve.points(1.0));
+        long evalEvery = Math.max(1, Math.round((double) steps / spec.pointsPerRun()));
+        double trueAlpha;
+        RunTruth truth;
+        List<LossPoint> points;
+        if (spec.realism().idealized()) {
+            trueAlpha = scenario == Scenario.SATURATING ? uniform(random, 0.3, 0.6) * predicted : predicted;
+            // Same E and amplitude, exponent α2' = α_true + α3·ln D1 so that alphaAt(D1) = α_true.
+            ReuseLaw curveLaw = new ReuseLaw(
+                    law.a(), law.alpha1(), trueAlpha + law.alpha3() * Math.log(d1b), law.alpha3(), law.e());
+            SyntheticRun curve = new SyntheticRun(
+                    runId,
+                    setting,
+                    curveLaw,
+                    d1,
+                    target,
+                    TOKENS_PER_STEP,
+                    evalEvery,
+                    3e-4,
+                    0.01,
+                    0.10,
+                    0.04,
+                    spec.noise(),
+                    random.nextLong());
+            truth = curve;
+            points = new ArrayList<>(curve.points(1.0));
+        } else {
+            SimCurve curve = realisticCurve(spec, runId, law, d1, target, evalEvery, scenario, random);
+            trueAlpha = curve.alpha();
+            truth = curve;
+            points = new ArrayList<>(curve.points(1.0));
+        }
         int n = points.size();
         double anomaly = Double.NaN;
         String status = "completed";
@@ -183,7 +239,72 @@ public final class Fleet {
             t = t.plus(spec.evalInterval());
             events.add(new TimedEvent(t, new RunFinished(runId, t, status)));
         }
-        return new SimRun(runId, scenario, law, meta, events, trueAlpha, predicted, anomaly);
+        return new SimRun(runId, scenario, law, meta, events, trueAlpha, predicted, anomaly, truth);
+    }
+
+    private static SimCurve realisticCurve(
+            FleetSpec spec,
+            String runId,
+            ReuseLaw law,
+            double d1,
+            double target,
+            long evalEvery,
+            Scenario scenario,
+            SplittableRandom random) {
+        Realism realism = spec.realism();
+        double d1b = ReuseLaw.billions(d1);
+        double factor = scenario == Scenario.SATURATING
+                ? uniform(random, realism.saturationLow(), realism.saturationHigh())
+                : Math.exp(realism.alphaSpread() * SimCurve.gaussian(random));
+        double e = law.e() * (1 + realism.eSpread() * SimCurve.gaussian(random));
+        LrSchedule schedule = schedule(realism, target, random);
+        double annealGain = uniform(random, 0.02, 0.05);
+        boolean growth = random.nextDouble() < realism.growthShare();
+        double bumpHeight = growth ? uniform(random, 0.01, 0.04) : 0;
+        double bumpTokens = growth ? uniform(random, 0.005, 0.02) * target : 0;
+        return new SimCurve(
+                runId,
+                d1,
+                factor * law.alphaAt(d1b),
+                law.amplitudeAt(d1b),
+                e,
+                schedule,
+                annealGain,
+                bumpHeight,
+                bumpTokens,
+                TOKENS_PER_STEP,
+                evalEvery,
+                spec.noise(),
+                realism.noisePhi(),
+                random.nextLong());
+    }
+
+    private static LrSchedule schedule(Realism realism, double target, SplittableRandom random) {
+        double total = realism.schedules().values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
+        double u = random.nextDouble() * total;
+        LrSchedule.Type type = LrSchedule.Type.WSD;
+        // Enum order, not the map's: the draw must not depend on Map.copyOf's iteration order.
+        for (LrSchedule.Type t : LrSchedule.Type.values()) {
+            double w = realism.schedules().getOrDefault(t, 0.0);
+            if (w > 0) {
+                type = t;
+                if (u < w) {
+                    break;
+                }
+                u -= w;
+            }
+        }
+        double peak = 3e-4 * Math.exp(uniform(random, Math.log(0.5), Math.log(2)));
+        return new LrSchedule(
+                type,
+                target,
+                uniform(random, 0.005, 0.02) * target,
+                uniform(random, 0.1, 0.2),
+                random.nextBoolean() ? LrSchedule.CooldownShape.LINEAR : LrSchedule.CooldownShape.ONE_MINUS_SQRT,
+                peak,
+                peak * uniform(random, 0, 0.1));
     }
 
     private static LossPoint withLoss(LossPoint p, double loss) {

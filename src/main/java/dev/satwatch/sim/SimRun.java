@@ -3,6 +3,7 @@ package dev.satwatch.sim;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.law.ReuseLaw;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One simulated run with its ground truth.
@@ -17,6 +18,8 @@ import java.util.List;
  * @param anomalyFraction fraction of the budget where the anomaly starts (0 for saturating runs, the first
  *     spike for spiking runs, the first rising point for diverging runs, the last point for stalling runs); NaN for
  *     healthy runs
+ * @param truth its noise-free curve, schedule and stop truth ({@link RunTruth#trueLossGivenUp}); before a scenario's
+ *     anomaly (divergence, spikes) the events follow it
  */
 public record SimRun(
         String runId,
@@ -26,10 +29,17 @@ public record SimRun(
         List<TimedEvent> events,
         double trueAlpha,
         double predictedAlpha,
-        double anomalyFraction) {
+        double anomalyFraction,
+        RunTruth truth) {
 
     /** Copies the events. */
     public SimRun {
         events = List.copyOf(events);
+        Objects.requireNonNull(truth, "truth");
+    }
+
+    /** The relative loss truly given up by stopping at {@code d2Tokens}: {@link RunTruth#trueLossGivenUp}. */
+    public double trueLossGivenUp(double d2Tokens) {
+        return truth.trueLossGivenUp(d2Tokens);
     }
 }

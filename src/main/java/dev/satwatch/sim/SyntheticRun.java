@@ -48,7 +48,8 @@ public record SyntheticRun(
         double decayFraction,
         double annealBonus,
         double noise,
-        long seed) {
+        long seed)
+        implements RunTruth {
 
     /** A run with typical settings: 1 % warmup, 10 % linear decay, 4 % anneal bonus, 0.3 % noise, 500 points. */
     public static SyntheticRun typical(String runId, ReuseLaw law, double d1Tokens, double targetD2Tokens, long seed) {
@@ -95,7 +96,31 @@ public record SyntheticRun(
         return law.e() + reducible;
     }
 
+    @Override
+    public double loss(double d2Tokens) {
+        return trueLoss(d2Tokens);
+    }
+
+    /** The noiseless loss at {@code d2Tokens} with the warmup effect but without the decay's anneal bonus. */
+    @Override
+    public double stableLoss(double d2Tokens) {
+        double d1 = ReuseLaw.billions(d1Tokens);
+        double reducible = law.loss(d1, ReuseLaw.billions(d2Tokens)) - law.e();
+        double f = d2Tokens / targetD2Tokens;
+        if (f < warmupFraction) {
+            reducible *= 1 + 0.3 * (1 - f / warmupFraction);
+        }
+        return law.e() + reducible;
+    }
+
+    /** The start of the decay: {@code (1 − decayFraction) × target}. */
+    @Override
+    public double stableEndTokens() {
+        return (1 - decayFraction) * targetD2Tokens;
+    }
+
     /** The learning rate at {@code d2Tokens}. */
+    @Override
     public double lr(double d2Tokens) {
         double f = d2Tokens / targetD2Tokens;
         if (f < warmupFraction) {

@@ -126,4 +126,87 @@ class FleetTest {
                         d.startSpread(),
                         d.evalInterval()));
     }
+
+    private static final FleetSpec REALISTIC = FleetSpec.realistic(250);
+
+    @Test
+    void shouldDrawTheSameRealisticFleetForTheSameSeed() {
+        assertThat(Fleet.generate(REALISTIC, 5)).isEqualTo(Fleet.generate(REALISTIC, 5));
+        assertThat(Fleet.generate(REALISTIC, 5)).isNotEqualTo(Fleet.generate(REALISTIC, 6));
+    }
+
+    @Test
+    void shouldSpreadRealisticRunsAroundTheirSettingsLaw() {
+        List<SimRun> healthy = Fleet.generate(REALISTIC, 7).stream()
+                .filter(r -> r.scenario() == Scenario.HEALTHY)
+                .toList();
+        double[] logRatio = healthy.stream()
+                .mapToDouble(r -> Math.log(r.trueAlpha() / r.predictedAlpha()))
+                .toArray();
+        double[] eRatio = healthy.stream()
+                .mapToDouble(r -> ((SimCurve) r.truth()).e() / r.law().e() - 1)
+                .toArray();
+        // 125 draws of N(0, 0.08) and N(0, 0.01): sample standard deviations within ±25 % (about 4 standard errors).
+        assertThat(std(logRatio)).isBetween(0.06, 0.10);
+        assertThat(std(eRatio)).isBetween(0.0075, 0.0125);
+    }
+
+    @Test
+    void shouldDrawSaturatingRunsFarBelowTheLawAndGivingUpLittleByHalfTheirBudget() {
+        for (SimRun r : Fleet.generate(REALISTIC, 8)) {
+            if (r.scenario() == Scenario.SATURATING) {
+                assertThat(r.trueAlpha() / r.predictedAlpha()).isBetween(0.05, 0.15);
+                assertThat(r.truth().trueLossGivenUp(0.5 * r.meta().targetD2Tokens()))
+                        .isLessThan(r.truth().trueLossGivenUp(0.2 * r.meta().targetD2Tokens()));
+            }
+        }
+    }
+
+    @Test
+    void shouldCarryEachRunsScheduleInTheLearningRateOfItsPoints() {
+        Map<LrSchedule.Type, Long> types = Fleet.generate(REALISTIC, 9).stream()
+                .collect(Collectors.groupingBy(
+                        r -> ((SimCurve) r.truth()).schedule().type(), Collectors.counting()));
+        // 250 draws with weights 0.70 / 0.15 / 0.10 / 0.05: every type appears.
+        assertThat(types).containsOnlyKeys(LrSchedule.Type.values());
+        for (SimRun r : Fleet.generate(REALISTIC, 9).subList(0, 20)) {
+            r.events().stream()
+                    .map(TimedEvent::event)
+                    .filter(LossPoint.class::isInstance)
+                    .map(LossPoint.class::cast)
+                    .forEach(p -> assertThat(p.lr()).isEqualTo(r.truth().lr(p.d2Tokens())));
+        }
+    }
+
+    @Test
+    void shouldDrawAHistoryOfHealthyRunsOfTheSameLawsButOtherRuns() {
+        List<SimRun> fleet = Fleet.generate(REALISTIC, 10);
+        List<SimRun> history = Fleet.history(REALISTIC, 10, 4);
+        assertThat(history).hasSize(3 * 4).allSatisfy(r -> {
+            assertThat(r.scenario()).isEqualTo(Scenario.HEALTHY);
+            assertThat(r.runId()).startsWith("hist-");
+            assertThat(((RunFinished) r.events().get(r.events().size() - 1).event()).status())
+                    .isEqualTo("completed");
+        });
+        Map<String, Object> lawBySetting =
+                fleet.stream().collect(Collectors.toMap(r -> r.meta().setting(), SimRun::law, (a, b) -> a));
+        history.forEach(
+                r -> assertThat(r.law()).isEqualTo(lawBySetting.get(r.meta().setting())));
+        assertThat(history.stream().map(r -> r.meta().d1Tokens()))
+                .doesNotContainAnyElementsOf(
+                        fleet.stream().map(r -> r.meta().d1Tokens()).toList());
+    }
+
+    @Test
+    void shouldKeepTheIdealisedFleetForTheEightArgumentSpec() {
+        assertThat(SPEC.realism()).isEqualTo(Realism.IDEAL);
+        assertThat(Fleet.generate(SPEC, 1))
+                .allSatisfy(r -> assertThat(r.truth()).isInstanceOf(SyntheticRun.class));
+    }
+
+    private static double std(double[] x) {
+        double mean = java.util.Arrays.stream(x).average().orElseThrow();
+        return Math.sqrt(
+                java.util.Arrays.stream(x).map(v -> (v - mean) * (v - mean)).sum() / (x.length - 1));
+    }
 }
