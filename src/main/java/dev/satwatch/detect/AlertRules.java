@@ -233,6 +233,11 @@ public final class AlertRules {
             return List.of();
         }
         boolean stopNow = earlyStop.recommends(stop);
+        Transition t = state.observe(AlertType.DIMINISHING_RETURNS, stopNow, config.openAfter(), config.resolveAfter());
+        if (t == Transition.NONE) {
+            // Assessed on every point: build the numbers and the sentence only for a transition.
+            return List.of();
+        }
         Map<String, Double> values = new LinkedHashMap<>();
         values.put("loss_given_up", stop.lossGivenUp());
         values.put("loss_given_up_upper", stop.lossGivenUpUpper());
@@ -242,7 +247,6 @@ public final class AlertRules {
         values.put("target_d2_tokens", target);
         values.put("tokens_saved", stop.tokensSaved());
         values.put("cost_saved", stop.costSaved());
-        Transition t = state.observe(AlertType.DIMINISHING_RETURNS, stopNow, config.openAfter(), config.resolveAfter());
         String msg = t == Transition.OPENED
                 ? stopSentence(stop, now)
                 : String.format(

@@ -69,6 +69,9 @@ public final class RunTracker {
     /** Scale factor turning a mean absolute deviation into a normal standard deviation: sqrt(π/2). */
     private static final double MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
 
+    /** Early-stop assessments per unit of ln D2: one per 0.5 % step of D2. */
+    private static final double ASSESS_STEPS_PER_E = 200;
+
     /** Every this many refits one starts cold (multi-start) instead of from the previous fit. */
     static final int COLD_EVERY = 4;
 
@@ -255,6 +258,7 @@ public final class RunTracker {
         }
 
         double loss = p.loss();
+        double previousD2 = track.prevD2;
         boolean inOrder = !(d2 <= track.prevD2);
         if (inOrder) {
             if (loss > track.prevLoss) {
@@ -314,7 +318,9 @@ public final class RunTracker {
             if (!state.finished && (added == AddResult.NEW_BIN || state.pointsSinceFit >= config.refitEveryPoints())) {
                 stop = refit(state, laws, p.ts(), false, fits, alerts);
             }
-            if (!state.finished) {
+            // Assessed on every point that moves D2 to a new 0.5 % step (every point of a sparsely logged run; one in
+            // several of a densely logged one), and on every refit.
+            if (!state.finished && (stop != null || assessStep(d2) != assessStep(previousD2))) {
                 alerts.addAll(onStop(state, track, p.ts(), stop));
             }
         }
@@ -376,6 +382,11 @@ public final class RunTracker {
                                 now,
                                 target);
         return rules.onStop(state.alerts, context(state, ts, now), stop, now, target);
+    }
+
+    /** The 0.5 % step of D2 a point falls in (steps of ln D2 of 1/200); NaN D2 maps to a step of its own. */
+    private static long assessStep(double d2) {
+        return d2 > 0 ? (long) Math.floor(Math.log(d2) * ASSESS_STEPS_PER_E) : Long.MIN_VALUE;
     }
 
     private StopAssessment refit(

@@ -67,6 +67,15 @@ class LocalTrendTest {
     }
 
     @Test
+    void shouldMatchTheStudentTQuantileBeyondTheTable() {
+        for (int dof : new int[] {256, 300, 1000, 100_000}) {
+            double exact = new org.apache.commons.math3.distribution.TDistribution(null, dof)
+                    .inverseCumulativeProbability(0.95);
+            assertThat(LocalTrend.tOneSided(dof)).isCloseTo(exact, within(1e-6));
+        }
+    }
+
+    @Test
     void shouldBeUndefinedWithFewerThanFourPoints() {
         assertThat(LocalTrend.fit(points(new double[] {1, 2, 3}, v -> 2 - 0.1 * v), 0.5)
                         .defined())
