@@ -46,7 +46,7 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
  * </ol>
  *
  * <p>Standard errors come from the Jacobian of the log residuals at the optimum in the original
- * constants: {@code Cov = s²·(JᵀWJ)⁻¹} with Huber's M-estimator scale {@code s² = [Σwψ(r)²/(n−5)] /
+ * constants: the full 5×5 {@code Cov = s²·(JᵀWJ)⁻¹}, carried by the fitted law ({@link ReuseLaw#covariance()}) with Huber's M-estimator scale {@code s² = [Σwψ(r)²/(n−5)] /
  * [Σwψ'(r)/Σw]²} (Huber 1981, §7.6), which is the ordinary least-squares covariance when δ is large.
  *
  * <h2>Edge cases</h2>
@@ -165,11 +165,12 @@ public final class LawCalibrator {
                 winner = refined;
             }
         }
-        ReuseLaw law = objective.law(winner.theta);
+        ReuseLaw constants = objective.law(winner.theta);
         double[] r = objective.residuals(winner.theta);
+        LawCovariance cov = covariance(data, objective, constants, r);
         return new LawFit(
-                law,
-                stdErr(data, objective, law, r),
+                constants.withCovariance(cov),
+                cov.known() ? cov.stdErrs() : LawStdErr.unknown(),
                 rmse(data, r),
                 data.runsUsed,
                 data.n,
@@ -291,11 +292,14 @@ public final class LawCalibrator {
         return Math.sqrt(sum / weights);
     }
 
-    /** Huber M-estimator covariance at the optimum, in the original constants. */
-    private static LawStdErr stdErr(LawData data, LawObjective objective, ReuseLaw law, double[] r) {
+    /**
+     * Huber M-estimator covariance at the optimum, in the original constants: {@code s²·(JᵀWJ)⁻¹} in full (the
+     * off-diagonal terms matter: α2 and α3 are strongly correlated); unknown when it cannot be estimated.
+     */
+    private static LawCovariance covariance(LawData data, LawObjective objective, ReuseLaw law, double[] r) {
         int p = LawObjective.PARAMS;
         if (data.n <= p) {
-            return LawStdErr.unknown();
+            return LawCovariance.unknown();
         }
         double[][] jac = objective.originalJacobian(law);
         double[][] info = new double[p][p];
@@ -315,7 +319,7 @@ public final class LawCalibrator {
             weights += w;
         }
         if (psiPrime == 0) {
-            return LawStdErr.unknown();
+            return LawCovariance.unknown();
         }
         double meanPsiPrime = psiPrime / weights;
         double scale = psiSquares / (data.n - p) / (meanPsiPrime * meanPsiPrime);
@@ -331,19 +335,27 @@ public final class LawCalibrator {
             }
         }
         if (!allFinite(scaled)) {
-            return LawStdErr.unknown();
+            return LawCovariance.unknown();
         }
         SingularValueDecomposition svd = new SingularValueDecomposition(new Array2DRowRealMatrix(scaled, false));
         // Condition numbers beyond ~1e14 leave no significant digit in the inverse.
         if (svd.getConditionNumber() > 1e14) {
-            return LawStdErr.unknown();
+            return LawCovariance.unknown();
         }
         RealMatrix inverse = svd.getSolver().getInverse();
-        double[] se = new double[p];
+        double[][] cov = new double[p][p];
         for (int a = 0; a < p; a++) {
-            se[a] = Math.sqrt(scale * inverse.getEntry(a, a)) * d[a];
+            for (int b = 0; b < p; b++) {
+                // Undo the equilibration; symmetrise against rounding in the inverse.
+                double ab = inverse.getEntry(a, b);
+                double ba = inverse.getEntry(b, a);
+                cov[a][b] = scale * 0.5 * (ab + ba) * d[a] * d[b];
+            }
         }
-        return new LawStdErr(se[0], se[1], se[2], se[3], se[4]);
+        if (!allFinite(cov)) {
+            return LawCovariance.unknown();
+        }
+        return LawCovariance.of(cov, data.n - p);
     }
 
     private static boolean allFinite(double[][] m) {
