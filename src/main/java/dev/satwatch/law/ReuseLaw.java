@@ -103,6 +103,11 @@ public record ReuseLaw(double a, double alpha1, double alpha2, double alpha3, do
         return LawInterval.around(alpha3, alpha3StdErr(), covariance.quantile());
     }
 
+    /** The sign of α3 judged by its 95 % interval: saturation, negative, not significant, or unknown. */
+    public Alpha3Sign alpha3Sign() {
+        return Alpha3Sign.of(alpha3Interval());
+    }
+
     /** The amplitude {@code B(D1) = A·D1^(−α1)} of the per-run power law. */
     public double amplitudeAt(double d1) {
         return d1 > 0 ? a * Math.pow(d1, -alpha1) : Double.NaN;
