@@ -345,11 +345,11 @@ public final class LawCalibrator {
         RealMatrix inverse = svd.getSolver().getInverse();
         double[][] cov = new double[p][p];
         for (int a = 0; a < p; a++) {
-            for (int b = 0; b < p; b++) {
-                // Undo the equilibration; symmetrise against rounding in the inverse.
-                double ab = inverse.getEntry(a, b);
-                double ba = inverse.getEntry(b, a);
-                cov[a][b] = scale * 0.5 * (ab + ba) * d[a] * d[b];
+            for (int b = a; b < p; b++) {
+                // Undo the equilibration; symmetrise exactly against rounding in the inverse.
+                double mean = 0.5 * (inverse.getEntry(a, b) + inverse.getEntry(b, a));
+                cov[a][b] = scale * mean * d[a] * d[b];
+                cov[b][a] = cov[a][b];
             }
         }
         if (!allFinite(cov)) {

@@ -20,8 +20,8 @@ package dev.satwatch.law;
  * A calibrated law carries the full covariance of its five constants ({@link LawCovariance}, from {@link
  * LawCalibrator}); a law built from constants alone ({@link #ReuseLaw(double, double, double, double, double)}, or
  * read from an old law file) has {@link LawCovariance#unknown()} and every standard error below is {@code NaN}.
- * The standard error of the predicted exponent uses the full covariance, not the diagonal: α2 and α3 are strongly
- * correlated (both are read off the same runs' slopes), so ignoring {@code Cov(α2, α3)} would badly misstate it.
+ * The standard error of the predicted exponent uses the full covariance, not the diagonal: α2 and α3 are read off
+ * the same runs' slopes, so {@code Cov(α2, α3)} is not zero and ignoring it would misstate the error.
  *
  * @param a the scale A (&gt; 0)
  * @param alpha1 exponent of D1 in the amplitude (≥ 0)
