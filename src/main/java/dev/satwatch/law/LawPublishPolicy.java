@@ -95,7 +95,7 @@ public record LawPublishPolicy(int minRuns, int minDistinctD1, double maxLooErro
         List<LeaveOneOut> loo = null;
         double median = Double.NaN;
         if (fit.converged() && (alwaysLeaveOneOut || (checksLeaveOneOut() && reasons.isEmpty()))) {
-            loo = calibrator.leaveOneOut(runs);
+            loo = calibrator.leaveOneOut(runs, fit);
             median = medianAbsRelErr(loo);
             if (checksLeaveOneOut() && !(median <= maxLooError)) {
                 reasons.add(String.format(
