@@ -7,6 +7,9 @@ import dev.satwatch.io.RunData;
 import dev.satwatch.law.CalibrationRun;
 import dev.satwatch.law.LawCalibrator;
 import dev.satwatch.law.LawFit;
+import dev.satwatch.law.LawInterval;
+import dev.satwatch.law.LawPublication;
+import dev.satwatch.law.LawPublishPolicy;
 import dev.satwatch.law.LeaveOneOut;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.serde.LawJson;
@@ -29,7 +32,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code satwatch law fit}: calibrates one joint law per setting from the runs in the input files. Each run
  * contributes its fit set (stable-LR points after burn-in, binned exactly as in the streaming app); runs without
- * D1 (from scratch) are listed but do not enter the law.
+ * D1 (from scratch) are listed but do not enter the law. Each law is reported with α3's 95 % interval and sign, and
+ * judged by the publication gate the streaming app applies (DESIGN §6, {@link LawPublishPolicy}); the report says
+ * why a law would not be published, and {@code --write} saves only laws that pass unless {@code
+ * --write-unpublishable} is given.
  */
 @Command(
         name = "fit",
@@ -38,7 +44,7 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:no setting had enough runs with D1 to fit a law",
+            "1:no law fitted, or none passes the publication gate (with --write-unpublishable: none converged)",
             "2:bad flags",
             "65:malformed input",
             "66:input file missing",
@@ -64,8 +70,41 @@ public final class LawFitCommand implements Callable<Integer> {
     @Option(names = "--leave-one-out", description = "Also report leave-one-run-out prediction errors.")
     boolean leaveOneOut;
 
-    @Option(names = "--write", paramLabel = "LAWS.json", description = "Save the laws for `fit --law` and the app.")
+    @Option(
+            names = "--write",
+            paramLabel = "LAWS.json",
+            description = "Save the laws that pass the publication gate, for `fit --law` and the app's laws.file.")
     Path write;
+
+    @Option(
+            names = "--write-unpublishable",
+            description =
+                    "With --write: also save converged laws the publication gate rejects (their report says" + " why).")
+    boolean writeUnpublishable;
+
+    @Option(
+            names = "--min-runs",
+            paramLabel = "N",
+            defaultValue = "" + LawPublishPolicy.DEFAULT_MIN_RUNS,
+            description = "Publication gate: runs with D1 a law needs, as law.min.runs (default: ${DEFAULT-VALUE}).")
+    int minRuns;
+
+    @Option(
+            names = "--min-distinct-d1",
+            paramLabel = "N",
+            defaultValue = "" + LawPublishPolicy.DEFAULT_MIN_DISTINCT_D1,
+            description =
+                    "Publication gate: distinct D1 among them, as law.min.distinct.d1 (default: ${DEFAULT-VALUE}).")
+    int minDistinctD1;
+
+    @Option(
+            names = "--max-loo-error",
+            paramLabel = "X",
+            defaultValue = "2%",
+            description = "Publication gate: largest median |relative error| of the leave-one-run-out predictions, a"
+                    + " fraction or a percentage, as law.publish.max.loo.error; `off` skips it (default:"
+                    + " ${DEFAULT-VALUE}).")
+    String maxLooError;
 
     @Override
     public Integer call() {
@@ -106,9 +145,11 @@ public final class LawFitCommand implements Callable<Integer> {
                         ExitCodes.NOTHING_FITTED,
                         setting != null ? "no runs of setting '" + setting + "' in the input" : "no runs in the input");
             }
+            LawPublishPolicy policy = policy();
             LawCalibrator calibrator = LawCalibrator.create();
             List<ReportJson.LawReportEntry> entries = new ArrayList<>();
             List<LawJson.Entry> toWrite = new ArrayList<>();
+            int fitted = 0;
             for (Map.Entry<String, List<CalibrationRun>> e : bySetting.entrySet()) {
                 if (!json) {
                     err.printf(
@@ -117,10 +158,14 @@ public final class LawFitCommand implements Callable<Integer> {
                             e.getKey(),
                             e.getValue().size());
                 }
-                LawFit fit = calibrator.fit(e.getValue());
-                List<LeaveOneOut> loo = leaveOneOut && fit.converged() ? calibrator.leaveOneOut(e.getValue()) : null;
-                entries.add(new ReportJson.LawReportEntry(e.getKey(), fit, loo, withoutD1.get(e.getKey())));
+                LawPublication pub = policy.evaluate(calibrator, e.getValue(), leaveOneOut);
+                LawFit fit = pub.fit();
+                List<LeaveOneOut> loo = leaveOneOut ? pub.leaveOneOut() : null;
+                entries.add(new ReportJson.LawReportEntry(e.getKey(), fit, loo, withoutD1.get(e.getKey()), pub));
                 if (fit.converged()) {
+                    fitted++;
+                }
+                if (pub.publishable() || (writeUnpublishable && fit.converged())) {
                     toWrite.add(new LawJson.Entry(e.getKey(), fit.law(), fit.stdErr(), fit.rmse(), fit.runsUsed()));
                 }
             }
@@ -138,10 +183,45 @@ public final class LawFitCommand implements Callable<Integer> {
                     throw new CliException(ExitCodes.IO_ERROR, write + ": cannot write: " + ex.getMessage());
                 }
             }
-            return toWrite.isEmpty() ? ExitCodes.NOTHING_FITTED : ExitCodes.OK;
+            if (toWrite.isEmpty()) {
+                err.println(
+                        fitted == 0
+                                ? "satwatch law fit: no law could be fitted"
+                                : "satwatch law fit: no law passes the publication gate (reasons above);"
+                                        + " --write-unpublishable writes converged laws anyway");
+                return ExitCodes.NOTHING_FITTED;
+            }
+            return ExitCodes.OK;
         } catch (CliException e) {
             err.println("satwatch law fit: " + e.getMessage());
             return e.exitCode();
+        }
+    }
+
+    /** The publication gate of the flags (the same keys and defaults as the app's config). */
+    private LawPublishPolicy policy() {
+        String text = maxLooError.trim();
+        double max;
+        if (text.equalsIgnoreCase("off")) {
+            max = Double.POSITIVE_INFINITY;
+        } else {
+            boolean percent = text.endsWith("%");
+            try {
+                max = Double.parseDouble(
+                        percent ? text.substring(0, text.length() - 1).trim() : text);
+            } catch (NumberFormatException e) {
+                throw new CliException(ExitCodes.USAGE, "--max-loo-error: not a fraction or percentage: " + text);
+            }
+            max = percent ? max / 100 : max;
+            if (!(max > 0) || max > 1) {
+                throw new CliException(
+                        ExitCodes.USAGE, "--max-loo-error: must be in (0, 1] or (0 %, 100 %], was " + text);
+            }
+        }
+        try {
+            return new LawPublishPolicy(minRuns, minDistinctD1, max);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage());
         }
     }
 
@@ -167,7 +247,33 @@ public final class LawFitCommand implements Callable<Integer> {
                         l.e(),
                         f.stdErr().e(),
                         f.rmse());
+                LawInterval a3 = l.alpha3Interval();
+                out.printf(
+                        Locale.ROOT,
+                        "  α3 = %.4f, 95%% interval [%.4f, %.4f]: %s%n",
+                        l.alpha3(),
+                        a3.low(),
+                        a3.high(),
+                        l.alpha3Sign().description());
                 out.printf(Locale.ROOT, "  exponent α(D1) reaches 0 at D1* = %.3g billion tokens%n", l.saturationD1());
+            }
+            LawPublication pub = entry.publication();
+            if (pub != null) {
+                if (pub.publishable()) {
+                    out.printf(
+                            Locale.ROOT,
+                            "  publishable: %d runs, %d distinct D1%s%n",
+                            pub.runs(),
+                            pub.distinctD1(),
+                            Double.isFinite(pub.looMedianAbsRelErr())
+                                    ? String.format(
+                                            Locale.ROOT,
+                                            ", leave-one-out median |rel err| %.3f%%",
+                                            100 * pub.looMedianAbsRelErr())
+                                    : "");
+                } else {
+                    out.println("  not publishable: " + String.join("; ", pub.reasons()));
+                }
             }
             if (!entry.runsWithoutD1().isEmpty()) {
                 out.println("  from scratch (no D1, not in the law): " + String.join(", ", entry.runsWithoutD1()));

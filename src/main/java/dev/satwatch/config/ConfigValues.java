@@ -49,6 +49,31 @@ final class ConfigValues {
         return d;
     }
 
+    /**
+     * A fraction: {@code 0.02} or {@code 2%} (a percentage); must be finite, &gt; 0 and at most 1 (a bare number above
+     * 1 is almost surely a percentage without its sign, so it is rejected with a hint).
+     */
+    static double fraction(ConfigValue v) {
+        String s = v.value().trim();
+        boolean percent = s.endsWith("%");
+        double d;
+        try {
+            d = Double.parseDouble(percent ? s.substring(0, s.length() - 1).trim() : s);
+        } catch (NumberFormatException e) {
+            throw v.error("not a fraction (e.g. 0.02 or 2%)", e);
+        }
+        if (percent) {
+            d /= 100;
+        }
+        if (!Double.isFinite(d) || !(d > 0)) {
+            throw v.error("must be a fraction > 0 (e.g. 0.02 or 2%)");
+        }
+        if (d > 1) {
+            throw v.error(percent ? "must be at most 100%" : "must be at most 1 (for a percentage write e.g. 2%)");
+        }
+        return d;
+    }
+
     static boolean bool(ConfigValue v) {
         String s = v.value().trim().toLowerCase(Locale.ROOT);
         if (s.equals("true")) {

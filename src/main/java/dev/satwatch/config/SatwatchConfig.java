@@ -1,5 +1,6 @@
 package dev.satwatch.config;
 
+import dev.satwatch.law.LawPublishPolicy;
 import dev.satwatch.track.TrackerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,8 @@ import java.util.Properties;
  *     changes)
  * @param finishedRunRetention how long a finished run's state is kept after its last event before the sweep deletes it
  * @param calibrationMaxRuns newest finished runs kept per setting for law calibration
- * @param calibrationMinRuns finished runs a setting needs before its law is calibrated and published
+ * @param lawPublish when a calibrated law is published ({@code law.min.runs}, {@code law.min.distinct.d1},
+ *     {@code law.publish.max.loo.error})
  * @param tracker per-run tracker settings ({@code tracker.*} and {@code detect.*} keys)
  * @param metricsMaxRuns most runs whose per-run series are exported to /metrics
  * @param metricsFinishedGrace how long a finished run's series stay exported after it finished
@@ -53,7 +55,7 @@ public record SatwatchConfig(
         Duration punctuationInterval,
         Duration finishedRunRetention,
         int calibrationMaxRuns,
-        int calibrationMinRuns,
+        LawPublishPolicy lawPublish,
         TrackerConfig tracker,
         int metricsMaxRuns,
         Duration metricsFinishedGrace,
@@ -81,6 +83,7 @@ public record SatwatchConfig(
         Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(punctuationInterval, "punctuationInterval");
         Objects.requireNonNull(finishedRunRetention, "finishedRunRetention");
+        Objects.requireNonNull(lawPublish, "lawPublish");
         Objects.requireNonNull(tracker, "tracker");
         Objects.requireNonNull(metricsFinishedGrace, "metricsFinishedGrace");
         Objects.requireNonNull(httpBind, "httpBind");
@@ -119,7 +122,7 @@ public record SatwatchConfig(
                 punctuationInterval,
                 finishedRunRetention,
                 calibrationMaxRuns,
-                calibrationMinRuns,
+                lawPublish,
                 tracker,
                 metricsMaxRuns,
                 metricsFinishedGrace,
@@ -131,6 +134,11 @@ public record SatwatchConfig(
                 webhookTimeout,
                 limits,
                 stores);
+    }
+
+    /** Finished runs a setting needs before its law is published ({@code law.min.runs}). */
+    public int calibrationMinRuns() {
+        return lawPublish.minRuns();
     }
 
     /** Whether the HTTP API requires a bearer token. */

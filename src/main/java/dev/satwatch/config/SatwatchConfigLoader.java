@@ -1,6 +1,7 @@
 package dev.satwatch.config;
 
 import dev.satwatch.detect.DetectConfig;
+import dev.satwatch.law.LawPublishPolicy;
 import dev.satwatch.track.TrackerConfig;
 import java.io.IOException;
 import java.io.Reader;
@@ -66,7 +67,9 @@ public final class SatwatchConfigLoader {
     static final String LIMITS_MAX_RUNS = "limits.max.runs.per.partition";
     static final String LIMITS_MAX_POINTS = "limits.max.points.per.second";
     static final String CALIBRATION_MAX_RUNS = "calibration.max.runs";
-    static final String CALIBRATION_MIN_RUNS = "calibration.min.runs";
+    static final String LAW_MIN_RUNS = "law.min.runs";
+    static final String LAW_MIN_DISTINCT_D1 = "law.min.distinct.d1";
+    static final String LAW_MAX_LOO_ERROR = "law.publish.max.loo.error";
     static final String METRICS_MAX_RUNS = "metrics.max.runs";
     static final String METRICS_FINISHED_GRACE = "metrics.finished.grace";
     static final String HTTP_BIND = "http.bind";
@@ -121,7 +124,8 @@ public final class SatwatchConfigLoader {
         d.put(APPLICATION_ID, "satwatch");
         d.put(TOPICS_PARTITIONS, "6");
         d.put(TOPICS_REPLICATION_FACTOR, "1");
-        d.put(LAWS_FILE, "config/laws.json");
+        // No law is loaded unless configured: satwatch ships no invented constants (DESIGN §6).
+        d.put(LAWS_FILE, "");
         d.put(
                 STATE_DIR,
                 // Not under the OS temp directory, which the OS may clear under a running app (Kafka Streams warns).
@@ -135,7 +139,9 @@ public final class SatwatchConfigLoader {
         d.put(LIMITS_MAX_RUNS, Integer.toString(RunLimits.defaults().maxRunsPerPartition()));
         d.put(LIMITS_MAX_POINTS, "0");
         d.put(CALIBRATION_MAX_RUNS, "64");
-        d.put(CALIBRATION_MIN_RUNS, "3");
+        d.put(LAW_MIN_RUNS, Integer.toString(LawPublishPolicy.DEFAULT_MIN_RUNS));
+        d.put(LAW_MIN_DISTINCT_D1, Integer.toString(LawPublishPolicy.DEFAULT_MIN_DISTINCT_D1));
+        d.put(LAW_MAX_LOO_ERROR, "2%");
         d.put(METRICS_MAX_RUNS, "500");
         d.put(METRICS_FINISHED_GRACE, "10m");
         d.put(HTTP_BIND, "127.0.0.1");
@@ -252,11 +258,14 @@ public final class SatwatchConfigLoader {
         Duration punctuation = positive(values.get(PUNCTUATION_INTERVAL));
         Duration retention = ConfigValues.duration(values.get(FINISHED_RUN_RETENTION));
         int maxRuns = atLeast(values.get(CALIBRATION_MAX_RUNS), 1);
-        ConfigValue minRunsValue = values.get(CALIBRATION_MIN_RUNS);
+        ConfigValue minRunsValue = values.get(LAW_MIN_RUNS);
         int minRuns = atLeast(minRunsValue, 1);
         if (minRuns > maxRuns) {
             throw minRunsValue.error("must not exceed " + CALIBRATION_MAX_RUNS + " (" + maxRuns + ")");
         }
+        int minDistinctD1 = atLeast(values.get(LAW_MIN_DISTINCT_D1), 2);
+        LawPublishPolicy lawPublish =
+                new LawPublishPolicy(minRuns, minDistinctD1, looError(values.get(LAW_MAX_LOO_ERROR)));
         int metricsMaxRuns = atLeast(values.get(METRICS_MAX_RUNS), 0);
         Duration grace = ConfigValues.duration(values.get(METRICS_FINISHED_GRACE));
         String bind = values.get(HTTP_BIND).value().trim();
@@ -295,7 +304,7 @@ public final class SatwatchConfigLoader {
                 punctuation,
                 retention,
                 maxRuns,
-                minRuns,
+                lawPublish,
                 tracker,
                 metricsMaxRuns,
                 grace,
@@ -329,6 +338,11 @@ public final class SatwatchConfigLoader {
             urls.add(url);
         }
         return List.copyOf(urls);
+    }
+
+    /** A fraction ({@code 0.02}, {@code 2%}) or {@code off} (no leave-one-out check: +∞). */
+    private static double looError(ConfigValue v) {
+        return v.value().trim().equalsIgnoreCase("off") ? Double.POSITIVE_INFINITY : ConfigValues.fraction(v);
     }
 
     private static int atLeast(ConfigValue v, int min) {

@@ -1,5 +1,7 @@
 package dev.satwatch.fit;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.commons.math3.exception.MathIllegalStateException;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresOptimizer;
 import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer;
@@ -24,11 +26,21 @@ import org.apache.commons.math3.fitting.leastsquares.LevenbergMarquardtOptimizer
  * Jacobian; see {@code PowerLawProblem}. Its minimiser is the fixed point of iteratively reweighted
  * least squares with weights {@code w_i·ω_i}, {@code ω_i = min(1, δ/|s_i|)}.
  *
- * <h2>Starting point</h2>
+ * <h2>Starting points: cold multi-start, warm start, and the warm-start trap</h2>
  *
- * The warm start (a previous result) when it is usable; otherwise a grid of E values (fractions
- * {@code 0.001 … 0.985} of min y), each with the closed-form weighted line of ln(y − E) on ln x for
- * (B, α); the grid point with the lowest Huber cost starts LM.
+ * <p><b>Cold</b> ({@link #fit(double[], double[], double[])}, {@link #fitCold}): a grid of E values
+ * (fractions {@code 0.001 … 0.985} of min y), each with the closed-form weighted line of ln(y − E) on
+ * ln x for (B, α); LM runs from the {@value #DEFAULT_COLD_STARTS} grid points of lowest Huber cost
+ * ({@link #withColdStarts(int)}) and the converged optimum of lowest cost wins.
+ *
+ * <p><b>Warm</b> ({@link #fit(double[], double[], double[], FitResult)}): one LM run from a previous
+ * result, the cheap path of a streaming refit. A warm start can trap the fit: near E ≈ 0 the
+ * sigmoid's slope {@code ∂E/∂u} is ~0, so LM started there cannot move E and either stalls at its
+ * iteration cap or "converges" at the boundary with a stale, too-small α. So when the warm run did not
+ * converge, or ended with E within {@value #E_BOUNDARY_FRACTION} of a bound of [0, min y), the cold
+ * multi-start runs too and the result of lower Huber cost wins (a converged result always beats one
+ * that did not converge). Callers should also force a cold fit every few refits ({@link #fitCold})
+ * and never warm-start from a result that did not converge ({@link #usableWarmStart(FitResult)}).
  *
  * <h2>Uncertainty</h2>
  *
@@ -71,6 +83,15 @@ public final class PowerLawFitter {
     /** Default cap on Levenberg–Marquardt iterations (evaluations are capped at ten times this). */
     public static final int DEFAULT_MAX_ITERATIONS = 200;
 
+    /** Default number of grid starts refined by LM in a cold fit. */
+    public static final int DEFAULT_COLD_STARTS = 3;
+
+    /**
+     * A warm fit whose E ends within this fraction of min y from 0 or from min y counts as stuck at the
+     * bound (the sigmoid's slope there is below 1e-3 of its peak): the cold multi-start then runs too.
+     */
+    static final double E_BOUNDARY_FRACTION = 1e-3;
+
     /** Fractions of min y tried as E when there is no warm start. */
     private static final double[] E_GRID = {0.001, 0.2, 0.4, 0.6, 0.75, 0.85, 0.92, 0.96, 0.985};
 
@@ -85,15 +106,37 @@ public final class PowerLawFitter {
 
     private final double huberDelta;
     private final int maxIterations;
+    private final int coldStarts;
 
-    private PowerLawFitter(double huberDelta, int maxIterations) {
+    private PowerLawFitter(double huberDelta, int maxIterations, int coldStarts) {
         this.huberDelta = huberDelta;
         this.maxIterations = maxIterations;
+        this.coldStarts = coldStarts;
     }
 
-    /** A fitter with Huber δ {@value #DEFAULT_HUBER_DELTA} and at most {@value #DEFAULT_MAX_ITERATIONS} iterations. */
+    /**
+     * A fitter with Huber δ {@value #DEFAULT_HUBER_DELTA}, at most {@value #DEFAULT_MAX_ITERATIONS}
+     * iterations per LM run and {@value #DEFAULT_COLD_STARTS} cold starts.
+     */
     public static PowerLawFitter create() {
-        return new PowerLawFitter(DEFAULT_HUBER_DELTA, DEFAULT_MAX_ITERATIONS);
+        return new PowerLawFitter(DEFAULT_HUBER_DELTA, DEFAULT_MAX_ITERATIONS, DEFAULT_COLD_STARTS);
+    }
+
+    /**
+     * A copy refining the best {@code n} grid starts in a cold fit (1 = the single best grid start).
+     *
+     * @throws IllegalArgumentException unless {@code 1 ≤ n ≤} the grid size (9)
+     */
+    public PowerLawFitter withColdStarts(int n) {
+        if (n < 1 || n > E_GRID.length) {
+            throw new IllegalArgumentException("cold starts must be in [1, " + E_GRID.length + "], got " + n);
+        }
+        return new PowerLawFitter(huberDelta, maxIterations, n);
+    }
+
+    /** The number of grid starts a cold fit refines. */
+    public int coldStarts() {
+        return coldStarts;
     }
 
     /**
@@ -106,7 +149,7 @@ public final class PowerLawFitter {
         if (!(delta > 0)) {
             throw new IllegalArgumentException("Huber delta must be > 0, got " + delta);
         }
-        return new PowerLawFitter(delta, maxIterations);
+        return new PowerLawFitter(delta, maxIterations, coldStarts);
     }
 
     /**
@@ -118,7 +161,7 @@ public final class PowerLawFitter {
         if (n < 1) {
             throw new IllegalArgumentException("max iterations must be >= 1, got " + n);
         }
-        return new PowerLawFitter(huberDelta, n);
+        return new PowerLawFitter(huberDelta, n, coldStarts);
     }
 
     /** The Huber δ of this fitter. */
@@ -131,35 +174,129 @@ public final class PowerLawFitter {
         return maxIterations;
     }
 
-    /** Fits from a grid start; see the class comment. */
+    /** A cold multi-start fit; see the class comment. Same as {@link #fitCold}. */
     public FitResult fit(double[] x, double[] y, double[] w) {
-        return fit(x, y, w, null);
+        return fitCold(x, y, w);
     }
 
     /**
-     * Fits starting from {@code warmStart} (typically the previous fit of the same run) when its
-     * parameters are finite with b, alpha &gt; 0 and e ≥ 0 (e is pulled inside [0, min y) if the new
-     * data requires); otherwise from the grid start.
+     * A cold multi-start fit, ignoring any previous result: LM from the best {@link #coldStarts()}
+     * grid starts, the converged optimum of lowest Huber cost winning. Streaming callers force one every
+     * few refits so that a warm start can never hold a run's fit in a poor local optimum for long.
+     */
+    public FitResult fitCold(double[] x, double[] y, double[] w) {
+        PowerLawData data = PowerLawData.of(x, y, w);
+        FitResult invalid = invalid(data);
+        return invalid != null ? invalid : cold(data).result;
+    }
+
+    /**
+     * Fits starting from {@code warmStart} (typically the previous converged fit of the same run) when
+     * {@link #usableWarmStart(FitResult) usable} (e is pulled inside [0, min y) if the new data
+     * requires); otherwise cold. When the warm run fails — it did not converge, or it ended with E
+     * stuck at a bound — the cold multi-start runs as well and the lower Huber cost wins, so a warm
+     * start never returns a worse optimum than it had to.
      *
      * @param warmStart a previous result, or null
      */
     public FitResult fit(double[] x, double[] y, double[] w, FitResult warmStart) {
         PowerLawData data = PowerLawData.of(x, y, w);
+        FitResult invalid = invalid(data);
+        if (invalid != null) {
+            return invalid;
+        }
+        if (!usableWarmStart(warmStart)) {
+            return cold(data).result;
+        }
+        Attempt warm = attempt(data, warmStartOf(warmStart, data));
+        if (warm.result.converged() && !atEBound(warm.result, data)) {
+            return warm.result;
+        }
+        Attempt cold = cold(data);
+        return cold.betterThan(warm) ? cold.result : warm.result;
+    }
+
+    /**
+     * Whether {@code fit} may seed a warm start: converged (a fit that did not converge only holds its
+     * own starting point) with finite parameters, b, alpha &gt; 0 and e ≥ 0.
+     */
+    public static boolean usableWarmStart(FitResult fit) {
+        return fit != null && fit.converged() && usable(fit);
+    }
+
+    /**
+     * The Huber cost {@code Σ ρ_δ(√wᵢ·(ln m − ln yᵢ))} of {@code fit}'s parameters on the data, with
+     * the weights normalised as in a fit: the objective this fitter minimises, so two fits of the same
+     * data compare by it. {@code NaN} when the parameters are not finite or the data have no usable
+     * point.
+     */
+    public double cost(double[] x, double[] y, double[] w, FitResult fit) {
+        PowerLawData data = PowerLawData.of(x, y, w);
+        if (data.n == 0 || !Double.isFinite(fit.e()) || !Double.isFinite(fit.b()) || !Double.isFinite(fit.alpha())) {
+            return Double.NaN;
+        }
+        return cost(data, fit.e(), fit.b(), fit.alpha());
+    }
+
+    /** The reason a fit cannot be attempted on {@code data}, or null. */
+    private static FitResult invalid(PowerLawData data) {
         if (data.n < MIN_POINTS) {
             return FitResult.failed(Reliability.TOO_FEW_POINTS, data.n);
         }
         if (data.distinctX(3) < 3 || data.flatY()) {
             return FitResult.failed(Reliability.INVALID_INPUT, data.n);
         }
-        double[] start = usable(warmStart) ? warmStartOf(warmStart, data) : gridStart(data);
-        LeastSquaresOptimizer.Optimum optimum;
-        try {
-            optimum = new LevenbergMarquardtOptimizer()
-                    .optimize(PowerLawProblem.build(data, huberDelta, start, maxIterations));
-        } catch (MathIllegalStateException tooManyIterations) {
-            return notConverged(data, start);
+        return null;
+    }
+
+    /** LM from the best {@link #coldStarts} grid starts; the best attempt. */
+    private Attempt cold(PowerLawData data) {
+        Attempt best = null;
+        for (double[] start : gridStarts(data)) {
+            Attempt a = attempt(data, start);
+            if (best == null || a.betterThan(best)) {
+                best = a;
+            }
         }
-        return summarise(data, optimum.getPoint().toArray(), optimum.getIterations());
+        return best;
+    }
+
+    /** One LM run from {@code start} (unconstrained parameters). */
+    private Attempt attempt(PowerLawData data, double[] start) {
+        FitResult result;
+        try {
+            LeastSquaresOptimizer.Optimum optimum = new LevenbergMarquardtOptimizer()
+                    .optimize(PowerLawProblem.build(data, huberDelta, start, maxIterations));
+            result = summarise(data, optimum.getPoint().toArray(), optimum.getIterations());
+        } catch (MathIllegalStateException tooManyIterations) {
+            result = notConverged(data, start);
+        }
+        return new Attempt(result, cost(data, result.e(), result.b(), result.alpha()));
+    }
+
+    private static boolean atEBound(FitResult fit, PowerLawData data) {
+        double f = fit.e() / data.minY;
+        return f < E_BOUNDARY_FRACTION || f > 1 - E_BOUNDARY_FRACTION;
+    }
+
+    private double cost(PowerLawData data, double e, double b, double alpha) {
+        double c = 0;
+        for (int i = 0; i < data.n; i++) {
+            double s = data.sqrtW[i] * (Math.log(PowerLawModel.value(data.lnX[i], e, b, alpha)) - data.lnY[i]);
+            c += PowerLawProblem.huberCost(s, huberDelta);
+        }
+        return Double.isNaN(c) ? Double.POSITIVE_INFINITY : c;
+    }
+
+    /** A fit with its Huber cost. */
+    private record Attempt(FitResult result, double cost) {
+        /** A converged result beats one that did not converge; then the lower cost wins. */
+        boolean betterThan(Attempt other) {
+            if (result.converged() != other.result.converged()) {
+                return result.converged();
+            }
+            return cost < other.cost;
+        }
     }
 
     /**
@@ -235,11 +372,14 @@ public final class PowerLawFitter {
         };
     }
 
-    /** The best (lowest Huber cost) of the closed-form lines over the E grid, as (u, v, a). */
-    private double[] gridStart(PowerLawData data) {
+    /**
+     * The {@link #coldStarts} closed-form lines over the E grid of lowest Huber cost, best first, as
+     * (u, v, a); never empty.
+     */
+    private List<double[]> gridStarts(PowerLawData data) {
         double[] shifted = new double[data.n];
-        double bestCost = Double.POSITIVE_INFINITY;
-        double[] best = null;
+        List<double[]> starts = new ArrayList<>();
+        List<Double> costs = new ArrayList<>();
         for (double f : E_GRID) {
             double e = f * data.minY;
             for (int i = 0; i < data.n; i++) {
@@ -251,18 +391,19 @@ public final class PowerLawFitter {
             if (!Double.isFinite(alpha) || !(b > 0) || b == Double.POSITIVE_INFINITY) {
                 continue;
             }
-            double cost = 0;
-            for (int i = 0; i < data.n; i++) {
-                double s = data.sqrtW[i] * (Math.log(PowerLawModel.value(data.lnX[i], e, b, alpha)) - data.lnY[i]);
-                cost += PowerLawProblem.huberCost(s, huberDelta);
+            double cost = cost(data, e, b, alpha);
+            int at = 0;
+            while (at < costs.size() && costs.get(at) <= cost) {
+                at++;
             }
-            if (cost < bestCost) {
-                bestCost = cost;
-                best = unconstrained(f, b, alpha);
-            }
+            costs.add(at, cost);
+            starts.add(at, unconstrained(f, b, alpha));
         }
-        // Only reachable when every line failed (no spread in x is ruled out earlier): a neutral start.
-        return best != null ? best : unconstrained(0.5, data.minY, MIN_START_ALPHA);
+        if (starts.isEmpty()) {
+            // Only reachable when every line failed (no spread in x is ruled out earlier): a neutral start.
+            starts.add(unconstrained(0.5, data.minY, MIN_START_ALPHA));
+        }
+        return starts.subList(0, Math.min(coldStarts, starts.size()));
     }
 
     private FitResult notConverged(PowerLawData data, double[] start) {

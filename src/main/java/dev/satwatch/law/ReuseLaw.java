@@ -15,13 +15,42 @@ package dev.satwatch.law;
  * (D1 at or past saturation, {@code D1 ≥ exp(α2/α3)}) gives no gain and infinite tokens to any loss
  * below the current one. Immutable and thread-safe.
  *
+ * <h2>Uncertainty</h2>
+ *
+ * A calibrated law carries the full covariance of its five constants ({@link LawCovariance}, from {@link
+ * LawCalibrator}); a law built from constants alone ({@link #ReuseLaw(double, double, double, double, double)}, or
+ * read from an old law file) has {@link LawCovariance#unknown()} and every standard error below is {@code NaN}.
+ * The standard error of the predicted exponent uses the full covariance, not the diagonal: α2 and α3 are read off
+ * the same runs' slopes, so {@code Cov(α2, α3)} is not zero and ignoring it would misstate the error.
+ *
  * @param a the scale A (&gt; 0)
  * @param alpha1 exponent of D1 in the amplitude (≥ 0)
  * @param alpha2 D2 exponent at D1 = 1 billion tokens
  * @param alpha3 rate at which the D2 exponent falls with ln D1 (&gt; 0 when reuse saturates)
  * @param e irreducible loss E (≥ 0)
+ * @param covariance covariance of {@code (A, α1, α2, α3, E)}; null is taken as {@link LawCovariance#unknown()}
  */
-public record ReuseLaw(double a, double alpha1, double alpha2, double alpha3, double e) {
+public record ReuseLaw(double a, double alpha1, double alpha2, double alpha3, double e, LawCovariance covariance) {
+
+    /** Normalises an absent covariance to unknown. */
+    public ReuseLaw {
+        covariance = covariance == null ? LawCovariance.unknown() : covariance;
+    }
+
+    /** A law from its five constants, with unknown uncertainty. */
+    public ReuseLaw(double a, double alpha1, double alpha2, double alpha3, double e) {
+        this(a, alpha1, alpha2, alpha3, e, LawCovariance.unknown());
+    }
+
+    /** These constants with another covariance. */
+    public ReuseLaw withCovariance(LawCovariance cov) {
+        return new ReuseLaw(a, alpha1, alpha2, alpha3, e, cov);
+    }
+
+    /** Whether this law carries an estimated covariance. */
+    public boolean hasCovariance() {
+        return covariance.known();
+    }
 
     /** Tokens per unit of the law's token axes. */
     public static final double TOKENS_PER_BILLION = 1e9;
@@ -34,6 +63,49 @@ public record ReuseLaw(double a, double alpha1, double alpha2, double alpha3, do
     /** The predicted D2 exponent {@code α2 − α3·ln D1} for a base trained on {@code d1} billion tokens. */
     public double alphaAt(double d1) {
         return d1 > 0 ? alpha2 - alpha3 * Math.log(d1) : Double.NaN;
+    }
+
+    /**
+     * Standard error of the predicted exponent {@code α(D1) = α2 − α3·ln D1} from the full covariance (delta method,
+     * exact for this linear function): {@code √(Var α2 + ln²D1·Var α3 − 2·ln D1·Cov(α2, α3))}. {@code NaN} when the
+     * law has no covariance or {@code d1} is not positive.
+     *
+     * @param d1Billions base-model pretraining tokens, in billions
+     */
+    public double alphaStdErr(double d1Billions) {
+        if (!(d1Billions > 0) || Double.isInfinite(d1Billions) || !hasCovariance()) {
+            return Double.NaN;
+        }
+        double x = Math.log(d1Billions);
+        double var = covariance.get(LawCovariance.ALPHA2, LawCovariance.ALPHA2)
+                + x * x * covariance.get(LawCovariance.ALPHA3, LawCovariance.ALPHA3)
+                - 2 * x * covariance.get(LawCovariance.ALPHA2, LawCovariance.ALPHA3);
+        // A covariance is positive semi-definite, so var ≥ 0 up to rounding.
+        return Math.sqrt(Math.max(var, 0.0));
+    }
+
+    /**
+     * The 95 % interval of {@code α(D1)}: {@code alphaAt(d1) ± t·alphaStdErr(d1)}, with the Student-t quantile of
+     * the calibration's residual degrees of freedom (the normal quantile when unknown). Both ends {@code NaN} when
+     * there is no covariance.
+     */
+    public LawInterval alphaInterval(double d1Billions) {
+        return LawInterval.around(alphaAt(d1Billions), alphaStdErr(d1Billions), covariance.quantile());
+    }
+
+    /** Standard error of α3 ({@code NaN} without a covariance). */
+    public double alpha3StdErr() {
+        return covariance.stdErr(LawCovariance.ALPHA3);
+    }
+
+    /** The 95 % interval of α3; α3 &gt; 0 (the whole interval above 0) means reuse saturates as D1 grows. */
+    public LawInterval alpha3Interval() {
+        return LawInterval.around(alpha3, alpha3StdErr(), covariance.quantile());
+    }
+
+    /** The sign of α3 judged by its 95 % interval: saturation, negative, not significant, or unknown. */
+    public Alpha3Sign alpha3Sign() {
+        return Alpha3Sign.of(alpha3Interval());
     }
 
     /** The amplitude {@code B(D1) = A·D1^(−α1)} of the per-run power law. */

@@ -1,7 +1,7 @@
 package dev.satwatch.serde;
 
 /**
- * A law file (e.g. {@code config/laws.json}) that cannot be used. The message names the file, the
+ * A law file (that of {@code laws.file} or {@code --law}) that cannot be used. The message names the file, the
  * entry and the field at fault and says what was expected, e.g. {@code "laws.json: laws[1].law.alpha3:
  * missing"}, so an operator can fix the file from the message alone.
  */

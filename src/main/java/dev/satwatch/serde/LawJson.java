@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.satwatch.law.LawCovariance;
 import dev.satwatch.law.LawStdErr;
 import dev.satwatch.law.ReuseLaw;
 import java.io.IOException;
@@ -24,14 +25,23 @@ import java.util.Objects;
 
 /**
  * Reads and writes law files: the calibrated {@link ReuseLaw} of each setting, as read by {@code
- * satwatch fit --law} and by the streaming app ({@code config/laws.json}):
+ * satwatch fit --law} and by the streaming app (the file of {@code laws.file}; {@code config/laws.example.json}
+ * shows the shape):
  *
  * <pre>{@code
  * {"laws":[{"setting":"cpt-code",
  *           "law":{"a":8.0,"alpha1":0.15,"alpha2":0.45,"alpha3":0.04,"e":1.7},
  *           "stderr":{"a":0.01,"alpha1":0.0004,"alpha2":0.0014,"alpha3":0.00013,"e":0.008},
+ *           "covariance":{"order":["a","alpha1","alpha2","alpha3","e"],"dof":1195,
+ *                         "matrix":[[1.0E-4,...],[...],[...],[...],[...]]},
  *           "rmse":0.0029,"runs_used":10}]}
  * }</pre>
+ *
+ * {@code covariance} is the full 5×5 covariance of the constants in the order given by {@code order} (always the
+ * order above), with the calibration's residual degrees of freedom ({@code dof}, 0 or absent when unknown): it is
+ * what gives {@code α(D1) = α2 − α3·ln D1} its interval ({@link ReuseLaw#alphaInterval(double)}). Optional on read:
+ * files written before it existed load with {@link dev.satwatch.law.LawCovariance#unknown()}; when present it must
+ * be 5 rows of 5 finite numbers, symmetric, with a non-negative diagonal.
  *
  * Constants are in the law's units: tokens in billions, natural log. {@code stderr}, {@code rmse}
  * and {@code runs_used} are optional on read and written when known (an all-NaN {@code stderr}, a
@@ -173,7 +183,7 @@ public final class LawJson {
         if (c[4] < 0) {
             throw f.error("law.e", "must be >= 0, was " + c[4]);
         }
-        ReuseLaw law = new ReuseLaw(c[0], c[1], c[2], c[3], c[4]);
+        ReuseLaw law = new ReuseLaw(c[0], c[1], c[2], c[3], c[4], covariance(node.get("covariance"), f));
         return new Entry(
                 setting.textValue(),
                 law,
@@ -194,6 +204,67 @@ public final class LawJson {
             s[k] = optionalNonNegative(node.get(CONSTANTS[k]), f, "stderr." + CONSTANTS[k]);
         }
         return new LawStdErr(s[0], s[1], s[2], s[3], s[4]);
+    }
+
+    private static LawCovariance covariance(JsonNode node, Fields f) throws LawFileException {
+        if (node == null || node.isNull()) {
+            return LawCovariance.unknown();
+        }
+        if (!node.isObject()) {
+            throw f.error("covariance", "expected an object, found " + kind(node));
+        }
+        JsonNode order = node.get("order");
+        if (order != null && !order.isNull()) {
+            boolean ok = order.isArray() && order.size() == CONSTANTS.length;
+            for (int k = 0; ok && k < CONSTANTS.length; k++) {
+                ok = CONSTANTS[k].equals(order.get(k).asText());
+            }
+            if (!ok) {
+                throw f.error("covariance.order", "expected [\"a\",\"alpha1\",\"alpha2\",\"alpha3\",\"e\"]");
+            }
+        }
+        JsonNode rows = node.get("matrix");
+        if (rows == null) {
+            throw f.error("covariance.matrix", "missing");
+        }
+        if (!rows.isArray() || rows.size() != LawCovariance.SIZE) {
+            throw f.error("covariance.matrix", "expected 5 rows of 5 numbers, found " + kind(rows));
+        }
+        double[][] m = new double[LawCovariance.SIZE][LawCovariance.SIZE];
+        for (int i = 0; i < LawCovariance.SIZE; i++) {
+            JsonNode row = rows.get(i);
+            if (!row.isArray() || row.size() != LawCovariance.SIZE) {
+                throw f.error("covariance.matrix[" + i + "]", "expected 5 numbers, found " + kind(row));
+            }
+            for (int j = 0; j < LawCovariance.SIZE; j++) {
+                JsonNode v = row.get(j);
+                if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+                    throw f.error(
+                            "covariance.matrix[" + i + "][" + j + "]", "expected a finite number, found " + kind(v));
+                }
+                m[i][j] = v.doubleValue();
+            }
+        }
+        for (int i = 0; i < LawCovariance.SIZE; i++) {
+            if (m[i][i] < 0) {
+                throw f.error("covariance.matrix[" + i + "][" + i + "]", "a variance must be >= 0, was " + m[i][i]);
+            }
+            for (int j = 0; j < i; j++) {
+                double tol = 1e-9 * Math.sqrt(Math.abs(m[i][i] * m[j][j]));
+                if (Math.abs(m[i][j] - m[j][i]) > tol) {
+                    throw f.error("covariance.matrix", "not symmetric at [" + i + "][" + j + "]");
+                }
+            }
+        }
+        JsonNode dof = node.get("dof");
+        int d = 0;
+        if (dof != null && !dof.isNull()) {
+            if (!dof.isIntegralNumber() || !dof.canConvertToInt() || dof.intValue() < 0) {
+                throw f.error("covariance.dof", "expected a non-negative integer, found " + kind(dof));
+            }
+            d = dof.intValue();
+        }
+        return LawCovariance.of(m, d);
     }
 
     private static double rmse(JsonNode node, Fields f) throws LawFileException {
@@ -260,6 +331,9 @@ public final class LawJson {
             if (!allNaN(errors)) {
                 putConstants(node.putObject("stderr"), errors);
             }
+            if (law.hasCovariance()) {
+                putCovariance(node.putObject("covariance"), law.covariance());
+            }
             if (Double.isFinite(entry.rmse())) {
                 node.put("rmse", entry.rmse());
             }
@@ -293,6 +367,21 @@ public final class LawJson {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void putCovariance(ObjectNode node, LawCovariance cov) {
+        ArrayNode order = node.putArray("order");
+        for (String c : CONSTANTS) {
+            order.add(c);
+        }
+        node.put("dof", cov.dof());
+        ArrayNode rows = node.putArray("matrix");
+        for (int i = 0; i < LawCovariance.SIZE; i++) {
+            ArrayNode row = rows.addArray();
+            for (int j = 0; j < LawCovariance.SIZE; j++) {
+                row.add(cov.get(i, j));
+            }
         }
     }
 

@@ -9,9 +9,12 @@ import dev.satwatch.estimate.RunEstimate;
 import dev.satwatch.fit.FitResult;
 import dev.satwatch.fit.SlopeResult;
 import dev.satwatch.law.LawFit;
+import dev.satwatch.law.LawInterval;
+import dev.satwatch.law.LawPublication;
 import dev.satwatch.law.LeaveOneOut;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * JSON documents printed by the CLI ({@code satwatch fit --json}, {@code satwatch law fit --json}). The field
@@ -150,6 +153,20 @@ public final class ReportJson {
             o.put("runs_used", fit.runsUsed());
             o.put("points", fit.points());
             o.put("converged", fit.converged());
+            LawInterval a3 = fit.law().alpha3Interval();
+            if (a3.defined()) {
+                ArrayNode ci = o.putArray("alpha3_ci95");
+                ci.add(a3.low());
+                ci.add(a3.high());
+            }
+            o.put("alpha3_sign", fit.law().alpha3Sign().name().toLowerCase(Locale.ROOT));
+            LawPublication pub = entry.publication();
+            if (pub != null) {
+                o.put("publishable", pub.publishable());
+                ArrayNode why = o.putArray("not_published_because");
+                pub.reasons().forEach(why::add);
+                number(o, "loo_median_abs_rel_err", pub.looMedianAbsRelErr());
+            }
             ArrayNode excluded = o.putArray("runs_without_d1");
             entry.runsWithoutD1().forEach(excluded::add);
             if (entry.leaveOneOut() != null) {
@@ -173,9 +190,20 @@ public final class ReportJson {
      * @param fit the calibrated law
      * @param leaveOneOut leave-one-run-out errors, or null when not asked for
      * @param runsWithoutD1 runs of that setting fitted per run only (from scratch, no D1)
+     * @param publication the publication gate's verdict, or null when not judged
      */
     public record LawReportEntry(
-            String setting, LawFit fit, List<LeaveOneOut> leaveOneOut, List<String> runsWithoutD1) {}
+            String setting,
+            LawFit fit,
+            List<LeaveOneOut> leaveOneOut,
+            List<String> runsWithoutD1,
+            LawPublication publication) {
+
+        /** An entry without a publication verdict. */
+        public LawReportEntry(String setting, LawFit fit, List<LeaveOneOut> leaveOneOut, List<String> runsWithoutD1) {
+            this(setting, fit, leaveOneOut, runsWithoutD1, null);
+        }
+    }
 
     private static double slope(SlopeResult s) {
         return s == null ? Double.NaN : s.alpha();

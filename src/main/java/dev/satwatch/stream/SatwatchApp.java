@@ -234,11 +234,18 @@ public final class SatwatchApp implements AutoCloseable {
         return created;
     }
 
-    /** Publishes every law of the configured law file to {@code satwatch.laws}, when the file exists. */
+    /**
+     * Publishes every law of the configured law file ({@code laws.file}) to {@code satwatch.laws}. None is configured
+     * by default: satwatch ships no law constants, so laws come from calibration only unless a team supplies its own.
+     */
     static void seedLaws(SatwatchConfig config) throws LawFileException, InterruptedException {
         Path file = config.lawsFile();
-        if (file == null || !Files.exists(file)) {
-            LOG.info("no law file to seed ({}); laws come from calibration only", file);
+        if (file == null) {
+            LOG.info("no law file configured (laws.file); laws come from calibration only");
+            return;
+        }
+        if (!Files.exists(file)) {
+            LOG.warn("laws.file {} does not exist; nothing seeded, laws come from calibration only", file);
             return;
         }
         Map<String, LawJson.Entry> laws = LawJson.read(file);

@@ -119,7 +119,7 @@ public final class SatwatchTopology {
         t.addProcessor(
                 StreamNames.LAW_CALIBRATION,
                 () -> new LawCalibrationProcessor(
-                        LawCalibrator.create(), config.calibrationMaxRuns(), config.calibrationMinRuns(), counters),
+                        LawCalibrator.create(), config.calibrationMaxRuns(), config.lawPublish(), counters),
                 StreamNames.FINISHED_RUNS_SOURCE);
         t.addStateStore(bytesStore(StreamNames.CALIBRATION_STORE), StreamNames.LAW_CALIBRATION);
         t.addSink(

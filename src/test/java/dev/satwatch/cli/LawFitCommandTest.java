@@ -72,6 +72,59 @@ class LawFitCommandTest {
     }
 
     @Test
+    void shouldReportAlpha3WithItsIntervalAndSignAndThatTheLawIsPublishable() throws IOException {
+        CliRunner.Result r = CliRunner.run("law", "fit", "--input", fleet().toString());
+        CliRunner.Result json = CliRunner.run("law", "fit", "--input", fleet().toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        // FitCommandTest.LAW has alpha3 = 0.04; eight runs at 0.3 % noise pin it far from 0.
+        assertThat(r.out())
+                .containsPattern("α3 = 0\\.04\\d+, 95% interval \\[0\\.0\\d+, 0\\.0\\d+\\]: α3 > 0: saturation");
+        assertThat(r.out()).contains("publishable: 8 runs, 8 distinct D1, leave-one-out median |rel err|");
+        JsonNode law = JSON.readTree(json.out()).get("laws").get(0);
+        assertThat(law.get("alpha3_sign").asText()).isEqualTo("saturation");
+        assertThat(law.get("alpha3_ci95").get(0).asDouble()).isPositive();
+        assertThat(law.get("alpha3_ci95").get(0).asDouble())
+                .isLessThan(law.get("law").get("alpha3").asDouble());
+        assertThat(law.get("alpha3_ci95").get(1).asDouble())
+                .isGreaterThan(law.get("law").get("alpha3").asDouble());
+        assertThat(law.get("publishable").asBoolean()).isTrue();
+        assertThat(law.get("not_published_because")).isEmpty();
+        assertThat(law.get("loo_median_abs_rel_err").asDouble()).isLessThan(0.02);
+    }
+
+    @Test
+    void shouldSayWhyALawFromTooFewRunsIsNotPublishedAndWriteItOnlyWhenAsked() throws IOException {
+        List<SyntheticRun> runs = new ArrayList<>();
+        double[] d1 = {20e9, 200e9, 2000e9};
+        for (int i = 0; i < d1.length; i++) {
+            runs.add(FitCommandTest.run("run-" + i, d1[i], 200 + i));
+        }
+        Path fleet = FitCommandTest.writeFleet(dir.resolve("three.jsonl"), runs, 1.0);
+        Path laws = dir.resolve("laws.json");
+
+        CliRunner.Result gated = CliRunner.run("law", "fit", "--input", fleet.toString(), "--write", laws.toString());
+
+        assertThat(gated.exitCode()).isEqualTo(ExitCodes.NOTHING_FITTED);
+        assertThat(gated.out()).contains("not publishable: too few runs: 3 < law.min.runs 4");
+        assertThat(gated.err()).contains("--write-unpublishable");
+        assertThat(laws).doesNotExist();
+
+        CliRunner.Result forced = CliRunner.run(
+                "law", "fit", "--input", fleet.toString(), "--write", laws.toString(), "--write-unpublishable");
+
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        assertThat(laws).exists();
+        assertThat(JSON.readTree(laws.toFile()).get("laws").get(0).has("covariance"))
+                .isTrue();
+
+        CliRunner.Result relaxed = CliRunner.run("law", "fit", "--input", fleet.toString(), "--min-runs", "3");
+
+        assertThat(relaxed.exitCode()).as(relaxed.out()).isZero();
+        assertThat(relaxed.out()).contains("publishable: 3 runs, 3 distinct D1");
+    }
+
+    @Test
     void shouldSayWhenNoSettingMatches() throws IOException {
         CliRunner.Result r = CliRunner.run("law", "fit", "--input", fleet().toString(), "--setting", "nope");
 

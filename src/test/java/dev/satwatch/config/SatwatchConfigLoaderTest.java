@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.satwatch.detect.DetectConfig;
+import dev.satwatch.law.LawPublishPolicy;
 import dev.satwatch.track.TrackerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,8 @@ class SatwatchConfigLoaderTest {
         assertThat(c.processingGuarantee()).isEqualTo("exactly_once_v2");
         assertThat(c.topicPartitions()).isEqualTo(6);
         assertThat(c.topicReplicationFactor()).isEqualTo((short) 1);
-        assertThat(c.lawsFile()).isEqualTo(Path.of("config", "laws.json"));
+        assertThat(c.lawsFile()).as("no law file unless configured").isNull();
+        assertThat(c.lawPublish()).isEqualTo(LawPublishPolicy.defaults());
         assertThat(c.commitInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(c.punctuationInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.stores()).isEqualTo(RunStores.defaults());
@@ -188,6 +190,42 @@ class SatwatchConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("flag: streams.state.store = 'disk'")
                 .hasMessageContaining("expected memory or rocksdb");
+    }
+
+    @Test
+    void shouldReadTheLawPublicationGateWithTheErrorAsAFractionOrAPercentage() {
+        SatwatchConfig percent = SatwatchConfigLoader.create()
+                .withOverrides(
+                        Map.of("law.min.runs", "6", "law.min.distinct.d1", "4", "law.publish.max.loo.error", "3.5%"))
+                .load();
+        SatwatchConfig fraction = SatwatchConfigLoader.create()
+                .withOverrides(Map.of("law.publish.max.loo.error", "0.035"))
+                .load();
+        SatwatchConfig off = SatwatchConfigLoader.create()
+                .withOverrides(Map.of("law.publish.max.loo.error", "off"))
+                .load();
+
+        assertThat(percent.lawPublish()).isEqualTo(new LawPublishPolicy(6, 4, 0.035));
+        assertThat(percent.calibrationMinRuns()).isEqualTo(6);
+        assertThat(fraction.lawPublish().maxLooError()).isEqualTo(0.035);
+        assertThat(off.lawPublish().checksLeaveOneOut()).isFalse();
+        assertThatThrownBy(() -> SatwatchConfigLoader.create()
+                        .withOverrides(Map.of("law.publish.max.loo.error", "2"))
+                        .load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("law.publish.max.loo.error")
+                .hasMessageContaining("2%");
+        assertThatThrownBy(() -> SatwatchConfigLoader.create()
+                        .withOverrides(Map.of("law.min.distinct.d1", "1"))
+                        .load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("at least 2");
+        assertThatThrownBy(() -> SatwatchConfigLoader.create()
+                        .withOverrides(Map.of("calibration.max.runs", "3"))
+                        .load())
+                .as("law.min.runs 4 > calibration.max.runs 3")
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("law.min.runs");
     }
 
     @Test

@@ -46,7 +46,8 @@ class RunEstimatorTest {
             RunEstimate e = estimateAt(run, 0.30, run.meta(), null);
             sumRel += (e.fit().alpha() - run.trueAlpha()) / run.trueAlpha();
         }
-        // Measured: −1.3 % mean relative error over 200 seeds (window 10–30 % of the budget after burn-in).
+        // Measured: −1.16 % mean relative error over 200 seeds (window 10–30 % of the budget after burn-in; −1.3 %
+        // before the cold fit became a multi-start). The 2 % bound is the requirement, 0.8 points above it.
         System.out.printf(java.util.Locale.ROOT, "alpha mean relative error at 30%%: %.4f%n", sumRel / SEEDS);
         assertThat(Math.abs(sumRel / SEEDS)).isLessThan(0.02);
     }
@@ -63,7 +64,8 @@ class RunEstimatorTest {
             }
         }
         System.out.printf("alpha 95%% interval coverage at 30%%: %d/%d%n", covered, SEEDS);
-        // A 95 % interval over 200 seeds: 90–99 % leaves room for binomial scatter (sd ≈ 1.5 %).
+        // Measured: 186/200 (93 %). A 95 % interval over 200 seeds: 90–99 % leaves room for binomial scatter
+        // (sd ≈ 1.5 %, 3 seeds); the measured value is 6 seeds inside the lower bound.
         assertThat(covered).isBetween((int) (0.90 * SEEDS), (int) (0.99 * SEEDS));
     }
 
@@ -79,8 +81,10 @@ class RunEstimatorTest {
             }
         }
         System.out.printf("alpha with the law's E within 2%% at 30%%: %d/%d%n", within, SEEDS);
-        // Measured 194/200 at 30 % through; 97 % leaves a few seeds of slack.
-        assertThat(within).isGreaterThanOrEqualTo((int) (0.97 * SEEDS));
+        // Measured: 194/200 (97 %) at 30 % through. The bound used to be exactly 194, so it had no slack at all. If
+        // the true rate is 97 %, the count over 200 seeds has a binomial SD of √(200·0.97·0.03) ≈ 2.4; 185 (92.5 %)
+        // sits 3.8 SD below the measured value, yet still fails if the fixed-E fit loses accuracy in earnest.
+        assertThat(within).isGreaterThanOrEqualTo(185);
     }
 
     @Test

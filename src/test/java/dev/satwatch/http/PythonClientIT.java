@@ -165,7 +165,7 @@ class PythonClientIT {
         o.put("streams.commit.interval", "100ms");
         // A law calibrated from this test's own finished run must not replace the seeded one mid-test.
         o.put("calibration.max.runs", "10000");
-        o.put("calibration.min.runs", "10000");
+        o.put("law.min.runs", "10000");
         o.put("http.bind", "127.0.0.1");
         o.put("http.port", "0");
         o.put("http.token", TOKEN);

@@ -102,6 +102,95 @@ class LawCalibratorTest {
     }
 
     @Test
+    void shouldGiveAlphaAtD1AStandardErrorFromTheFullCovarianceMatchingTheScatterAcrossSeeds() {
+        int seeds = 30;
+        double d1 = 300;
+        double[] alpha = new double[seeds];
+        double meanSe = 0;
+        double meanDiagonalOnlySe = 0;
+        int covered = 0;
+        for (int s = 0; s < seeds; s++) {
+            ReuseLaw law = LawCalibrator.create().fit(fleet(100 + s)).law();
+            alpha[s] = law.alphaAt(d1);
+            meanSe += law.alphaStdErr(d1) / seeds;
+            double x = Math.log(d1);
+            meanDiagonalOnlySe += Math.sqrt(Math.pow(law.covariance().stdErr(LawCovariance.ALPHA2), 2)
+                            + x * x * Math.pow(law.alpha3StdErr(), 2))
+                    / seeds;
+            LawInterval ci = law.alphaInterval(d1);
+            if (ci.low() <= TRUTH.alphaAt(d1) && TRUTH.alphaAt(d1) <= ci.high()) {
+                covered++;
+            }
+        }
+        double mean = 0;
+        for (double v : alpha) {
+            mean += v / seeds;
+        }
+        double var = 0;
+        for (double v : alpha) {
+            var += (v - mean) * (v - mean) / (seeds - 1);
+        }
+        // 30 seeds: the sample SD is within ±30 % of the true SD with ~95 % probability.
+        assertThat(Math.sqrt(var) / meanSe).isBetween(0.7, 1.4);
+        System.out.printf(
+                java.util.Locale.ROOT,
+                "alpha(300) over %d seeds: sample SD %.3g, mean full-covariance SE %.3g, diagonal-only SE %.3g,"
+                        + " covered %d%n",
+                seeds,
+                Math.sqrt(var),
+                meanSe,
+                meanDiagonalOnlySe,
+                covered);
+        // Measured (these seeds): sample SD 0.00106 vs mean SE 0.000916 (ratio 1.16, the ~10 % understatement the
+        // α3 test above also sees), so the nominal 95 % interval covered 25 of 30. Asserted: at least 23 (77 %).
+        assertThat(covered).isGreaterThanOrEqualTo(23);
+        // Measured: the diagonal-only error (dropping Cov(α2, α3) > 0 here) is 1.87× the right one. Asserted: > 1.4×.
+        assertThat(meanDiagonalOnlySe).isGreaterThan(1.4 * meanSe);
+    }
+
+    @Test
+    void shouldCarryASymmetricCovarianceWhoseDiagonalGivesTheStandardErrors() {
+        LawFit fit = LawCalibrator.create().fit(fleet(1));
+        LawCovariance cov = fit.law().covariance();
+
+        assertThat(cov.known()).isTrue();
+        assertThat(cov.dof()).isEqualTo(fit.points() - 5);
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 5; j++) {
+                assertThat(cov.get(i, j)).isEqualTo(cov.get(j, i));
+            }
+        }
+        LawStdErr se = fit.stdErr();
+        assertThat(cov.stdErr(LawCovariance.A)).isEqualTo(se.a());
+        assertThat(cov.stdErr(LawCovariance.ALPHA1)).isEqualTo(se.alpha1());
+        assertThat(cov.stdErr(LawCovariance.ALPHA2)).isEqualTo(se.alpha2());
+        assertThat(cov.stdErr(LawCovariance.ALPHA3)).isEqualTo(se.alpha3());
+        assertThat(cov.stdErr(LawCovariance.E)).isEqualTo(se.e());
+        assertThat(fit.law().alpha3Sign()).isEqualTo(Alpha3Sign.SATURATION);
+    }
+
+    @Test
+    void shouldGiveTheSameLeaveOneOutPredictionsWarmStartedAsFromAFullMultiStart() {
+        List<CalibrationRun> runs = fleet(3);
+        LawCalibrator calibrator = LawCalibrator.create();
+
+        List<LeaveOneOut> warm = calibrator.leaveOneOut(runs, true);
+        List<LeaveOneOut> cold = calibrator.leaveOneOut(runs, false);
+
+        assertThat(warm).hasSameSizeAs(cold);
+        double worst = 0;
+        for (int i = 0; i < warm.size(); i++) {
+            worst = Math.max(
+                    worst,
+                    Math.abs(warm.get(i).predictedFinalLoss() - cold.get(i).predictedFinalLoss())
+                            / cold.get(i).predictedFinalLoss());
+        }
+        System.out.printf(java.util.Locale.ROOT, "leave-one-out warm vs cold: worst relative gap %.2e%n", worst);
+        // Both converge to the same optimum of each held-out fleet; LM stops at ~1e-10 relative cost changes.
+        assertThat(worst).isLessThan(1e-6);
+    }
+
+    @Test
     void shouldFindTheOptimumFromStartsThatAreAllInABadRegion() {
         List<CalibrationRun> runs = fleet(1);
         List<LawStart> bad = new ArrayList<>();

@@ -68,4 +68,54 @@ class ReuseLawTest {
     void shouldConvertTokensToBillions() {
         assertThat(ReuseLaw.billions(3.0e11)).isEqualTo(300.0);
     }
+
+    @Test
+    void shouldComputeTheExponentsStandardErrorFromTheFullCovariance() {
+        // Var α2 = 4e-4, Var α3 = 1e-6, Cov(α2, α3) = −1.6e-5 (correlation −0.8).
+        double[][] rows = new double[5][5];
+        rows[0][0] = 1e-2;
+        rows[1][1] = 1e-4;
+        rows[2][2] = 4e-4;
+        rows[3][3] = 1e-6;
+        rows[2][3] = -1.6e-5;
+        rows[3][2] = -1.6e-5;
+        rows[4][4] = 1e-3;
+        ReuseLaw law = LAW.withCovariance(LawCovariance.of(rows, 0));
+        double x = Math.log(300);
+
+        double expected = Math.sqrt(4e-4 + x * x * 1e-6 - 2 * x * -1.6e-5);
+        assertThat(law.alphaStdErr(300)).isCloseTo(expected, within(1e-15));
+        // At D1 = 1 billion, ln D1 = 0: only α2's variance is left.
+        assertThat(law.alphaStdErr(1)).isCloseTo(0.02, within(1e-15));
+        LawInterval ci = law.alphaInterval(300);
+        assertThat(ci.low()).isCloseTo(law.alphaAt(300) - 1.959963984540054 * expected, within(1e-12));
+        assertThat(ci.high()).isCloseTo(law.alphaAt(300) + 1.959963984540054 * expected, within(1e-12));
+        // α3 = 0.04 ± 1.96·0.001: saturation.
+        assertThat(law.alpha3Interval().low()).isCloseTo(0.04 - 1.959963984540054e-3, within(1e-12));
+        assertThat(law.alpha3Sign()).isEqualTo(Alpha3Sign.SATURATION);
+        assertThat(law.alphaAt(300)).isEqualTo(LAW.alphaAt(300));
+    }
+
+    @Test
+    void shouldGiveNaNUncertaintyWithoutACovariance() {
+        assertThat(LAW.hasCovariance()).isFalse();
+        assertThat(LAW.alphaStdErr(300)).isNaN();
+        assertThat(LAW.alphaInterval(300).defined()).isFalse();
+        assertThat(LAW.alpha3Sign()).isEqualTo(Alpha3Sign.UNKNOWN);
+        assertThat(new ReuseLaw(8.0, 0.15, 0.45, 0.04, 1.7, null)).isEqualTo(LAW);
+    }
+
+    @Test
+    void shouldCallAnAlpha3IntervalContainingZeroNotSignificant() {
+        double[][] rows = new double[5][5];
+        rows[3][3] = 0.03 * 0.03;
+        ReuseLaw law = LAW.withCovariance(LawCovariance.of(rows, 100));
+
+        assertThat(law.alpha3Interval().low()).isNegative();
+        assertThat(law.alpha3Sign()).isEqualTo(Alpha3Sign.NOT_SIGNIFICANT);
+        assertThat(law.alpha3Sign().description()).isEqualTo("not significant");
+        // With 100 degrees of freedom the Student-t quantile replaces the normal one: 1.983971518523552 is
+        // scipy 1.17.1 scipy.stats.t.ppf(0.975, 100).
+        assertThat(law.alpha3Interval().high()).isCloseTo(0.04 + 1.983971518523552 * 0.03, within(1e-9));
+    }
 }

@@ -115,8 +115,11 @@ class PrometheusIT {
                         // The fleet's stalling runs never finish: STALLED opens on them within seconds and stays
                         // open, so satwatch_run_alerts_open has series to check.
                         "detect.stalled.after", "5s",
-                        // Two finished runs per setting publish a law, so alpha_predicted gets values too.
-                        "calibration.min.runs", "2"))
+                        // Two finished runs per setting (two D1s, no leave-one-out gate) publish a law, so
+                        // alpha_predicted gets values too.
+                        "law.min.runs", "2",
+                        "law.min.distinct.d1", "2",
+                        "law.publish.max.loo.error", "off"))
                 .load();
         StreamCounters counters = new StreamCounters();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.satwatch.law.LawCovariance;
 import dev.satwatch.law.LawStdErr;
 import dev.satwatch.law.ReuseLaw;
 import java.nio.file.Files;
@@ -196,6 +197,67 @@ class LawJsonTest {
         assertThatThrownBy(() -> LawJson.read(file))
                 .isInstanceOf(LawFileException.class)
                 .hasMessage(file + ": laws[0].law: missing");
+    }
+
+    @Test
+    void shouldRoundTripTheFullCovarianceSoTheExponentKeepsItsInterval() throws Exception {
+        double[][] rows = new double[5][5];
+        for (int i = 0; i < 5; i++) {
+            rows[i][i] = 1e-4 * (i + 1);
+        }
+        rows[2][3] = -1.6e-5;
+        rows[3][2] = -1.6e-5;
+        ReuseLaw law = new ReuseLaw(8, 0.15, 0.45, 0.04, 1.7).withCovariance(LawCovariance.of(rows, 395));
+        LawJson.Entry entry = new LawJson.Entry("s", law, LawStdErr.unknown(), 0.003, 10);
+
+        String json = LawJson.write(List.of(entry));
+        LawJson.Entry read = LawJson.parse(json, "laws.json").get("s");
+
+        JsonNode cov = new ObjectMapper().readTree(json).at("/laws/0/covariance");
+        assertThat(cov.get("order").toString()).isEqualTo("[\"a\",\"alpha1\",\"alpha2\",\"alpha3\",\"e\"]");
+        assertThat(cov.get("dof").intValue()).isEqualTo(395);
+        assertThat(cov.get("matrix").get(2).get(3).doubleValue()).isEqualTo(-1.6e-5);
+        assertThat(read).isEqualTo(entry);
+        assertThat(read.law().alphaStdErr(300)).isEqualTo(law.alphaStdErr(300)).isPositive();
+    }
+
+    @Test
+    void shouldReadAnOldLawFileWithoutCovarianceAsUnknownUncertainty() throws Exception {
+        String old = "{\"laws\":[{\"setting\":\"s\",\"law\":" + VALID_LAW
+                + ",\"stderr\":{\"a\":0.01,\"alpha1\":4e-4,\"alpha2\":0.0014,\"alpha3\":1.3e-4,\"e\":0.008}}]}";
+
+        LawJson.Entry read = LawJson.parse(old, "laws.json").get("s");
+
+        assertThat(read.law().hasCovariance()).isFalse();
+        assertThat(read.law().covariance()).isEqualTo(LawCovariance.unknown());
+        assertThat(read.law().alphaStdErr(300)).isNaN();
+        assertThat(read.law().alphaAt(300)).isEqualTo(0.45 - 0.04 * Math.log(300));
+        assertThat(new ObjectMapper()
+                        .readTree(LawJson.write(List.of(read)))
+                        .at("/laws/0")
+                        .has("covariance"))
+                .isFalse();
+    }
+
+    @Test
+    void shouldNameTheCellOfABadCovariance() {
+        String rows5 = "[1,0,0,0,0],[0,1,0,0,0],[0,0,1,0,0],[0,0,0,1,0]";
+        assertParseError(
+                "{\"laws\":[{\"setting\":\"s\",\"law\":" + VALID_LAW + ",\"covariance\":{\"matrix\":[" + rows5
+                        + ",[0,0,0,0,\"x\"]]}}]}",
+                "laws.json: laws[0].covariance.matrix[4][4]: expected a finite number, found the string \"x\"");
+        assertParseError(
+                "{\"laws\":[{\"setting\":\"s\",\"law\":" + VALID_LAW + ",\"covariance\":{\"matrix\":[" + rows5
+                        + "]}}]}",
+                "laws.json: laws[0].covariance.matrix: expected 5 rows of 5 numbers");
+        assertParseError(
+                "{\"laws\":[{\"setting\":\"s\",\"law\":" + VALID_LAW + ",\"covariance\":{\"matrix\":[" + rows5
+                        + ",[0.5,0,0,0,1]]}}]}",
+                "laws.json: laws[0].covariance.matrix: not symmetric at [4][0]");
+        assertParseError(
+                "{\"laws\":[{\"setting\":\"s\",\"law\":" + VALID_LAW + ",\"covariance\":{\"matrix\":[" + rows5
+                        + ",[0,0,0,0,-1]]}}]}",
+                "laws.json: laws[0].covariance.matrix[4][4]: a variance must be >= 0");
     }
 
     private static void assertParseError(String json, String messageStart) {

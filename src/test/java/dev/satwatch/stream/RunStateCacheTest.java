@@ -87,14 +87,39 @@ class RunStateCacheTest {
     @Test
     void shouldEvictTheLeastRecentlyUsedRunBeyondCapacity() {
         RunStateCache cache = new RunStateCache(2);
-        for (String id : new String[] {"a", "b", "c"}) {
-            RunState s = RunState.create(id);
-            cache.put(id, s.toBytes(), s);
-        }
+        RunState a = stateWith("a", 1);
+        RunState b = stateWith("b", 2);
+        RunState c = stateWith("c", 3);
+        cache.put("a", a.toBytes(), a);
+        cache.put("b", b.toBytes(), b);
+        // An event of run a (take, then put back): a is now more recently used than b, though put first.
+        RunState aAgain = cache.take("a", a.toBytes());
+        cache.put("a", aAgain.toBytes(), aAgain);
+
+        cache.put("c", c.toBytes(), c);
 
         assertThat(cache.size()).isEqualTo(2);
-        RunState a = RunState.create("a");
+        // b, the least recently used, was evicted: its state has to be decoded from the store's bytes...
+        assertThat(cache.take("b", b.toBytes())).isNotSameAs(b).isEqualTo(b);
+        // ...while a (insertion-oldest, but touched) and c are still handed out from the cache.
+        assertThat(cache.take("a", a.toBytes())).isSameAs(a);
+        assertThat(cache.take("c", c.toBytes())).isSameAs(c);
+    }
+
+    @Test
+    void shouldEvictTheOldestRunWhenNoneWasTouchedSinceItsPut() {
+        RunStateCache cache = new RunStateCache(2);
+        RunState a = stateWith("a", 1);
+        RunState b = stateWith("b", 2);
+        RunState c = stateWith("c", 3);
+        cache.put("a", a.toBytes(), a);
+        cache.put("b", b.toBytes(), b);
+
+        cache.put("c", c.toBytes(), c);
+
         assertThat(cache.take("a", a.toBytes())).isNotSameAs(a).isEqualTo(a);
+        assertThat(cache.take("b", b.toBytes())).isSameAs(b);
+        assertThat(cache.take("c", c.toBytes())).isSameAs(c);
     }
 
     @Test

@@ -94,23 +94,65 @@ class SatwatchTopologyLawTest {
 
         List<LawJson.Entry> laws = h.takePublishedLaws();
 
-        // calibration.min.runs = 3: the third and fourth finished runs each publish a refit.
-        assertThat(laws).hasSize(2);
-        LawJson.Entry latest = laws.get(laws.size() - 1);
+        // Defaults law.min.runs = 4 over law.min.distinct.d1 = 3: the first three finished runs publish nothing,
+        // the fourth publishes (its leave-one-out error is well under 2 %).
+        assertThat(laws).hasSize(1);
+        LawJson.Entry latest = laws.get(0);
         assertThat(latest.setting()).isEqualTo("synthetic");
         assertThat(latest.runsUsed()).isEqualTo(4);
-        // Four runs, 0.3 % noise, binned stable-phase points: alpha(D1) within 0.03 of the truth across the range.
+        assertThat(latest.law().hasCovariance())
+                .as("published with its full covariance")
+                .isTrue();
+        // Four runs, 0.3 % noise, binned stable-phase points: alpha(D1) within 0.03 of the truth across the range,
+        // and inside its own 95 % interval.
         for (double d : d1) {
             double billions = ReuseLaw.billions(d);
             assertThat(latest.law().alphaAt(billions)).isCloseTo(TRUE_LAW.alphaAt(billions), within(0.03));
+            assertThat(latest.law().alphaStdErr(billions)).isPositive();
         }
-        assertThat(h.counters.lawsPublished()).isEqualTo(2);
+        assertThat(h.counters.lawsPublished()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotPublishALawFromFourRunsOverOnlyTwoDistinctD1() throws Exception {
+        double[] d1 = {50e9, 50e9, 400e9, 400e9};
+        for (int i = 0; i < d1.length; i++) {
+            SyntheticRun run = SyntheticRun.typical("two-d1-" + i, TRUE_LAW, d1[i], 20e9, 80 + i);
+            h.send(run.started(h.now()));
+            run.points(0.85).forEach(h::send);
+            h.send(new RunFinished(run.runId(), h.now(), "completed"));
+        }
+
+        assertThat(h.takePublishedLaws())
+                .as("2 distinct D1 < law.min.distinct.d1 3")
+                .isEmpty();
+        assertThat(h.counters.lawsPublished()).isZero();
+    }
+
+    @Test
+    void shouldNotPublishALawWhoseLeaveOneOutErrorIsTooLarge() throws Exception {
+        // Four runs of four different laws (E from 1.2 to 3.0): no joint law predicts a held-out run within 2 %.
+        double[] d1 = {50e9, 150e9, 400e9, 1000e9};
+        double[] e = {3.0, 1.2, 2.6, 1.5};
+        for (int i = 0; i < d1.length; i++) {
+            ReuseLaw law = new ReuseLaw(1.5, 0.1, 0.43, 0.03, e[i]);
+            SyntheticRun run = SyntheticRun.typical("mixed-" + i, law, d1[i], 20e9, 90 + i);
+            h.send(run.started(h.now()));
+            run.points(0.85).forEach(h::send);
+            h.send(new RunFinished(run.runId(), h.now(), "completed"));
+        }
+
+        assertThat(h.takePublishedLaws()).isEmpty();
     }
 
     @Test
     void shouldKeepOnlyTheNewestFinishedRunsOfASettingForCalibration(@TempDir Path otherDir) throws Exception {
         SatwatchConfig bounded = SatwatchConfigLoader.create()
-                .withOverrides(Map.of("calibration.max.runs", "3", "calibration.min.runs", "3"))
+                .withOverrides(Map.of(
+                        "calibration.max.runs", "3",
+                        "law.min.runs", "3",
+                        // This test is about the window of kept runs, not the leave-one-out gate.
+                        "law.publish.max.loo.error", "off"))
                 .load();
         try (TopologyHarness small = new TopologyHarness(bounded, otherDir)) {
             double[] d1 = {50e9, 150e9, 400e9, 1000e9};

@@ -47,7 +47,7 @@ final class StreamingFixture {
      *   <li>4 partitions, so that two instances each get tasks;
      *   <li>a 100 ms commit interval: with exactly_once_v2 outputs are visible only after a commit;
      *   <li>a 500 ms sweep, so STALLED (when {@code extra} shortens {@code detect.stalled.after}) opens promptly;
-     *   <li>calibration out of reach ({@code calibration.min.runs} 10000): a law published mid-test would change
+     *   <li>calibration out of reach ({@code law.min.runs} 10000): a law published mid-test would change
      *       later fits and alerts at a moment that depends on timing, and the tests compare against a fixed
      *       reference; laws come only from {@code laws} (or none when null).
      * </ul>
@@ -74,7 +74,7 @@ final class StreamingFixture {
         o.put("streams.commit.interval", "100ms");
         o.put("streams.punctuation.interval", "500ms");
         o.put("calibration.max.runs", "10000");
-        o.put("calibration.min.runs", "10000");
+        o.put("law.min.runs", "10000");
         o.putAll(extra);
         return Map.copyOf(o);
     }
