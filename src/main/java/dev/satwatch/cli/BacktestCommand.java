@@ -1,13 +1,15 @@
 package dev.satwatch.cli;
 
 import dev.satwatch.config.ConfigException;
+import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.event.LossPoint;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.io.RunData;
 import dev.satwatch.law.CalibrationRun;
 import dev.satwatch.law.LawCalibrator;
-import dev.satwatch.law.LawFit;
+import dev.satwatch.law.LawPublication;
+import dev.satwatch.law.LawPublishPolicy;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.plot.TradeOffPlot;
 import dev.satwatch.serde.LawFileException;
@@ -20,12 +22,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -65,10 +65,8 @@ public final class BacktestCommand implements Callable<Integer> {
     /** The decision threshold key, the default of {@code --sweep}. */
     static final String THRESHOLD_KEY = "detect.stop.max.loss.given.up";
 
-    /** Fewest finished runs, and distinct D1, a law is calibrated from (DESIGN §6). */
-    static final int MIN_LAW_RUNS = 4;
-
-    static final int MIN_LAW_D1 = 3;
+    /** When a leave-one-out law may be used: the app's publication gate ({@code law.*} settings). */
+    private LawPublishPolicy publishPolicy = LawPublishPolicy.defaults();
 
     @Spec
     CommandSpec spec;
@@ -132,7 +130,9 @@ public final class BacktestCommand implements Callable<Integer> {
                 throw new CliException(
                         ExitCodes.USAGE, "--calibrate must be leave-one-out or none, got '" + calibrate + "'");
             }
-            TrackerConfig base = config(settings);
+            SatwatchConfig loaded = load(settings);
+            TrackerConfig base = loaded.tracker();
+            publishPolicy = loaded.lawPublish();
             List<RunData> runs = CurveInputs.load(input, err);
             List<Backtester.Input> inputs =
                     runs.stream().map(BacktestCommand::toInput).toList();
@@ -246,8 +246,12 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     private static TrackerConfig config(Map<String, String> settings) {
+        return load(settings).tracker();
+    }
+
+    private static SatwatchConfig load(Map<String, String> settings) {
         try {
-            return SatwatchConfigLoader.create().withOverrides(settings).load().tracker();
+            return SatwatchConfigLoader.create().withOverrides(settings).load();
         } catch (ConfigException e) {
             throw new CliException(ExitCodes.USAGE, "--set: " + e.getMessage());
         }
@@ -307,8 +311,9 @@ public final class BacktestCommand implements Callable<Integer> {
         }
         if (loo) {
             err.println("backtest: " + calibrated + " of " + inputs.size()
-                    + " runs judged with a leave-one-out law (needs ≥ " + MIN_LAW_RUNS + " other completed reuse runs"
-                    + " of the setting over ≥ " + MIN_LAW_D1 + " distinct D1)");
+                    + " runs judged with a leave-one-out law (the publication gate: ≥ " + publishPolicy.minRuns()
+                    + " other completed reuse runs of the setting over ≥ " + publishPolicy.minDistinctD1()
+                    + " distinct D1, leave-one-out median error ≤ " + publishPolicy.maxLooError() + ")");
         }
         return out;
     }
@@ -335,25 +340,28 @@ public final class BacktestCommand implements Callable<Integer> {
         return new CalibrationRun(in.runId(), ReuseLaw.billions(in.meta().d1Tokens()), fp.x(), fp.y(), fp.w());
     }
 
-    private static ReuseLaw leaveOneOut(
+    /**
+     * The law calibrated from the other completed reuse runs of the run's setting, when the publication gate of
+     * {@code law.*} (DESIGN §6: enough runs over enough D1, leave-one-out error small) lets it be published; else
+     * null, as the live app would have none.
+     */
+    private ReuseLaw leaveOneOut(
             Backtester.Input run, List<Backtester.Input> inputs, Map<String, CalibrationRun> fitSets) {
         String setting = settingOf(run);
         List<CalibrationRun> others = new ArrayList<>();
-        Set<Double> d1s = new HashSet<>();
         for (Backtester.Input other : inputs) {
             CalibrationRun c = fitSets.get(other.runId());
             if (c != null
                     && !other.runId().equals(run.runId())
                     && settingOf(other).equals(setting)) {
                 others.add(c);
-                d1s.add(c.d1());
             }
         }
-        if (others.size() < MIN_LAW_RUNS || d1s.size() < MIN_LAW_D1) {
+        if (others.isEmpty()) {
             return null;
         }
-        LawFit fit = LawCalibrator.create().fit(others);
-        return fit.converged() && Double.isFinite(fit.law().alpha2()) ? fit.law() : null;
+        LawPublication pub = publishPolicy.evaluate(LawCalibrator.create(), others);
+        return pub.publishable() ? pub.fit().law() : null;
     }
 
     private static String settingOf(Backtester.Input in) {

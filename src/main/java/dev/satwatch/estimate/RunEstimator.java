@@ -76,9 +76,11 @@ public final class RunEstimator {
 
         FitResult fixedE = null;
         double alphaPredicted = Double.NaN;
+        double alphaPredictedStdErr = Double.NaN;
         double lawLoss = Double.NaN;
         if (law != null && meta.isReuse()) {
             alphaPredicted = law.alphaAt(d1);
+            alphaPredictedStdErr = law.alphaStdErr(d1);
             lawLoss = law.loss(d1, targetB);
             if (law.e() < summary.minLoss()) {
                 fixedE = fitter.fitFixedE(points.x(), points.y(), points.w(), law.e());
@@ -118,7 +120,7 @@ public final class RunEstimator {
                 local,
                 fixedE,
                 alphaPredicted,
-                Double.NaN,
+                alphaPredictedStdErr,
                 projected,
                 projectedLow,
                 projectedHigh,
