@@ -50,6 +50,10 @@ def at(points, f):
     return 0.0
 
 
+def pct(v):
+    return "  n/a" if v is None else "%5.2f" % (100 * v)
+
+
 def score(stops, truth, budgets):
     saved = total = 0.0
     worst = 0.0
@@ -83,6 +87,26 @@ def main():
             print("%-20s %7.0f%% %9.2f%% %9.2f%% %9.2f%%" % (r["run_id"], 100 * s["budget_fraction"],
                   100 * s["predicted_loss_given_up_upper"], 100 * at(truth[r["run_id"]], s["budget_fraction"]),
                   100 * r["loss_given_up"]))
+    errs, uerrs, covered, n = [], [], 0, 0
+    for r in doc["runs"]:
+        for p in r.get("predictions", []):
+            if r["run_id"] not in truth or p["loss_given_up"] is None:
+                continue
+            t = at(truth[r["run_id"]], p["at"])
+            errs.append(p["loss_given_up"] - t)
+            uerrs.append(p["loss_given_up_upper"] - t)
+            covered += p["loss_given_up_upper"] >= t
+            n += 1
+    if n:
+        print("\nPredicted loss given up at the branch points (--predict-at) vs the branch truth, %d predictions:" % n)
+        print("  g  (point): mean error %+.2f points, mean |error| %.2f points" % (
+            100 * sum(errs) / n, 100 * sum(abs(e) for e in errs) / n))
+        print("  g+ (bound): mean excess %+.2f points; bound >= truth in %d of %d" % (100 * sum(uerrs) / n, covered, n))
+        for r in doc["runs"]:
+            if r["run_id"] in truth and r.get("predictions"):
+                print("  %-20s %s" % (r["run_id"], "  ".join("%.0f%%: g %s g+ %s truth %5.2f" % (
+                    100 * p["at"], pct(p["loss_given_up"]), pct(p["loss_given_up_upper"]),
+                    100 * at(truth[r["run_id"]], p["at"])) for p in r["predictions"])))
     rows = [("satwatch", x["value"], x["stops"]) for x in doc.get("sweep", [])]
     rows += [("plateau", "%.2f%%" % (100 * x["tol"]), x["stops"]) for x in doc.get("plateau", [])]
     if rows:

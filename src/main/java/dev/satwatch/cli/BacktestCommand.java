@@ -118,6 +118,14 @@ public final class BacktestCommand implements Callable<Integer> {
             description = "Print every refit of this run to stderr: D2, budget fraction, g, g⁺ and the fit.")
     String trace;
 
+    @Option(
+            names = "--predict-at",
+            paramLabel = "F,...",
+            split = ",",
+            description = "Also report each run's predicted loss given up (g, g⁺) when it reached these fractions of"
+                    + " its budget, e.g. 0.2,0.4,0.6 (JSON key \"predictions\").")
+    List<Double> predictAt = new ArrayList<>();
+
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
@@ -370,15 +378,17 @@ public final class BacktestCommand implements Callable<Integer> {
                 : in.meta().setting();
     }
 
-    private static List<Backtester.Result> run(
+    private List<Backtester.Result> run(
             Backtester bt, List<Backtester.Input> inputs, List<ReuseLaw> laws, PrintWriter err) {
+        double[] fractions =
+                predictAt.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         AtomicInteger done = new AtomicInteger();
         int n = inputs.size();
         int step = Math.max(1, n / 10);
         List<Backtester.Result> results = java.util.stream.IntStream.range(0, n)
                 .parallel()
                 .mapToObj(i -> {
-                    Backtester.Result r = bt.replay(inputs.get(i), laws.get(i));
+                    Backtester.Result r = bt.replay(inputs.get(i), laws.get(i), f -> {}, fractions);
                     int d = done.incrementAndGet();
                     if (n >= 50 && d % step == 0) {
                         synchronized (err) {
@@ -429,6 +439,18 @@ public final class BacktestCommand implements Callable<Integer> {
         }
         o.put("loss_given_up", r.lossGivenUp());
         o.put("reason", r.reason());
+        if (!r.predictions().isEmpty()) {
+            List<Map<String, Object>> preds = new ArrayList<>();
+            for (Backtester.Prediction p : r.predictions()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("at", p.fraction());
+                m.put("budget_fraction", p.budgetFraction());
+                m.put("loss_given_up", p.lossGivenUp());
+                m.put("loss_given_up_upper", p.lossGivenUpUpper());
+                preds.add(m);
+            }
+            o.put("predictions", preds);
+        }
         return o;
     }
 

@@ -1,5 +1,6 @@
 package dev.satwatch.track;
 
+import dev.satwatch.detect.StopAssessment;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
@@ -7,6 +8,7 @@ import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.RunFinished;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.event.RunStarted;
+import dev.satwatch.fit.LocalTrend;
 import dev.satwatch.law.ReuseLaw;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -107,6 +109,7 @@ public final class Backtester {
      *     cannot say)
      * @param minUpperBound the smallest g⁺ of any judged refit (NaN when none was judged)
      * @param reason a sentence: why it stopped or did not
+     * @param predictions the decision quantity at the budget fractions asked for
      */
     public record Result(
             String runId,
@@ -118,7 +121,14 @@ public final class Backtester {
             Stop stop,
             double lossGivenUp,
             double minUpperBound,
-            String reason) {}
+            String reason,
+            List<Prediction> predictions) {
+
+        /** Copies the list. */
+        public Result {
+            predictions = List.copyOf(predictions);
+        }
+    }
 
     /** Replays one run with the given law (null: none) for its setting. */
     public Result replay(Input run, ReuseLaw law) {
@@ -127,6 +137,15 @@ public final class Backtester {
 
     /** As {@link #replay(Input, ReuseLaw)}, handing every refit to {@code onFit} (for {@code --trace}). */
     public Result replay(Input run, ReuseLaw law, java.util.function.Consumer<FitUpdate> onFit) {
+        return replay(run, law, onFit, new double[0]);
+    }
+
+    /**
+     * As {@link #replay(Input, ReuseLaw)}, also assessing the loss given up at the first point of the fitted split at
+     * or past each of {@code fractions} of its budget (the decision's {@link StopAssessment}, from the points up to there); the
+     * result's {@link Result#predictions()} holds them in order (none without a target).
+     */
+    public Result replay(Input run, ReuseLaw law, java.util.function.Consumer<FitUpdate> onFit, double[] fractions) {
         RunState state = RunState.create(run.runId());
         LawLookup laws = setting -> law;
         List<LossPoint> points = new ArrayList<>(run.points());
@@ -135,6 +154,9 @@ public final class Backtester {
         tracker.onEvent(state, new RunStarted(run.runId(), time(null, t0, 0), run.meta()), laws, time(null, t0, 0));
         Stop stop = null;
         double minUpper = Double.NaN;
+        double target0 = run.meta().targetD2Tokens();
+        List<Prediction> predictions = new ArrayList<>();
+        int nextFraction = 0;
         long lastFitSeq = 0;
         for (int i = 0; i < points.size(); i++) {
             LossPoint p = points.get(i);
@@ -152,6 +174,13 @@ public final class Backtester {
             }
             if (stop == null) {
                 stop = stopIn(out, state);
+            }
+            while (target0 > 0
+                    && nextFraction < fractions.length
+                    && state.fitSplit() != null
+                    && state.summary(state.fitSplit()).maxD2Tokens() >= fractions[nextFraction] * target0) {
+                predictions.add(assessNow(state, fractions[nextFraction]));
+                nextFraction++;
             }
         }
         tracker.onEvent(
@@ -182,8 +211,32 @@ public final class Backtester {
                 stop,
                 givenUp,
                 minUpper,
-                reason(stop, minUpper, target, fitted.size()));
+                reason(stop, minUpper, target, fitted.size()),
+                predictions);
     }
+
+    private Prediction assessNow(RunState state, double fraction) {
+        var summary = state.summary(state.fitSplit());
+        double target = state.meta().targetD2Tokens();
+        StopAssessment a = tracker.rules()
+                .earlyStop()
+                .assess(
+                        LocalTrend.fit(
+                                summary.fitPoints(target), config.detect().stopWindowRatio()),
+                        summary.maxD2Tokens(),
+                        target);
+        return new Prediction(fraction, summary.maxD2Tokens() / target, a.lossGivenUp(), a.lossGivenUpUpper());
+    }
+
+    /**
+     * The decision quantity when a run reached a fraction of its budget.
+     *
+     * @param fraction the fraction asked for
+     * @param budgetFraction the fraction of the first point at or past it
+     * @param lossGivenUp g there
+     * @param lossGivenUpUpper g⁺ there
+     */
+    public record Prediction(double fraction, double budgetFraction, double lossGivenUp, double lossGivenUpUpper) {}
 
     /**
      * The rule peers offer, for comparison (Ray Tune's TrialPlateauStopper, "no improvement" alerts): stop at the
@@ -229,9 +282,8 @@ public final class Backtester {
                 stop == null
                         ? "not stopped: the loss kept improving by at least " + tol + " per 10 % of the budget"
                         : String.format(
-                                java.util.Locale.ROOT,
-                                "plateau at %.0f %% of the budget",
-                                100 * stop.budgetFraction()));
+                                java.util.Locale.ROOT, "plateau at %.0f %% of the budget", 100 * stop.budgetFraction()),
+                List.of());
     }
 
     /** The fitted split's finite points in D2 order: val when the run has any, else train. */

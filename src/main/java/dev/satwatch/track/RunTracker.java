@@ -96,6 +96,11 @@ public final class RunTracker {
         return new RunTracker(Objects.requireNonNull(config, "config"));
     }
 
+    /** The alert rules (and early-stop policy) this tracker applies. */
+    public AlertRules rules() {
+        return rules;
+    }
+
     /** The settings. */
     public TrackerConfig config() {
         return config;
