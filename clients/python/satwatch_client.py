@@ -135,9 +135,9 @@ def _tokens(value, name):
 class SatwatchClient:
     """Sends one run's events to satwatch and reads its early-stop recommendation.
 
-    Formula of the recommendation (computed by the server): satwatch fits ``L = E + B·D2^(−α)`` to the run's
-    validation curve and recommends a stop while a ``DIMINISHING_RETURNS`` or ``EXPONENT_BELOW_PREDICTION`` alert
-    is open for the run.
+    The recommendation (computed by the server): satwatch bounds the share of the final loss the run gives up by
+    stopping now and cooling down instead of training to its target, and recommends a stop while that upper 95 %
+    bound is at most ``detect.stop.max.loss.given.up`` (a ``DIMINISHING_RETURNS`` alert is open for the run).
 
     Args:
         base_url: satwatch HTTP address, e.g. ``http://127.0.0.1:8080``.
@@ -384,7 +384,9 @@ class SatwatchClient:
 
         Returns:
             a dict ``{"stop": bool, "reason": str|None, "alert_type": str|None, "tokens_saved": float|None,
-            "since": str|None}``.
+            "since": str|None, "loss_given_up": float|None, "loss_given_up_upper": float|None,
+            "cost_saved": float|None}`` (the relative loss given up, its upper bound, and the tokens and cost a
+            stop saves net of the cooldown).
 
         Raises:
             SatwatchError: the request failed, or the server answered an error (404 while it has not seen the
