@@ -6,7 +6,7 @@ package dev.satwatch.fit;
  *
  * <pre>
  *   ln y_i = c − alpha · ln x_i + ε_i,     weights w_i
- *   Var(alpha) = s² / Σ w_i (ln x_i − mean)²,   s² = Σ w_i r_i² / (n − 2)
+ *   Var(alpha) = max(s² / Σ w_i (ln x_i − mean)²,  Newey–West variance),   s² = Σ w_i r_i² / (n − 2)
  *   95 % interval: alpha ± t(0.975, n − 2) · se
  * </pre>
  *
@@ -66,6 +66,54 @@ public final class LogLogSlope {
         return slope(tail);
     }
 
+    /**
+     * The Newey–West (Bartlett kernel) variance of the slope: neighbouring bins of one run share noise (a smoothed
+     * train loss, data-order effects), which the least-squares variance assumes away. Lag {@code L = ⌊4·(n/100)^(2/9)⌋}
+     * (at least 1), small-sample factor {@code n/(n − 2)}; the caller takes the larger of this and the plain variance.
+     */
+    static double neweyWestSlopeVar(PowerLawData d, LogLogLine line) {
+        int n = d.n;
+        if (n < MIN_POINTS) {
+            return Double.NaN;
+        }
+        double sw = 0;
+        double swx = 0;
+        for (int i = 0; i < n; i++) {
+            sw += d.w[i];
+            swx += d.w[i] * d.lnX[i];
+        }
+        double mx = swx / sw;
+        double sxx = 0;
+        double[] u = new double[n];
+        for (int i = 0; i < n; i++) {
+            double dx = d.lnX[i] - mx;
+            sxx += d.w[i] * dx * dx;
+            double r = d.lnY[i] - line.intercept() - line.slope() * d.lnX[i];
+            u[i] = d.w[i] * dx * r;
+        }
+        double s = 0;
+        double c1 = 0;
+        for (int i = 0; i < n; i++) {
+            s += u[i] * u[i];
+            if (i > 0) {
+                c1 += u[i] * u[i - 1];
+            }
+        }
+        // Andrews (1991) bandwidth for the Bartlett kernel from an AR(1) fit of u: 1.1447·(a·n)^(1/3) with
+        // a = 4ρ² / ((1 − ρ)²(1 + ρ)²), at least 1 and at most n − 1.
+        double rho = s > 0 ? Math.max(-0.97, Math.min(0.97, c1 / s)) : 0.0;
+        double a = 4 * rho * rho / ((1 - rho) * (1 - rho) * (1 + rho) * (1 + rho));
+        int lag = (int) Math.max(1, Math.min(n - 1, Math.floor(1.1447 * Math.cbrt(a * n))));
+        for (int l = 1; l <= lag && l < n; l++) {
+            double c = 0;
+            for (int i = l; i < n; i++) {
+                c += u[i] * u[i - l];
+            }
+            s += 2 * (1 - l / (lag + 1.0)) * c;
+        }
+        return Math.max(0.0, s) / (sxx * sxx) * n / (n - 2.0);
+    }
+
     private static double thirdLargest(double[] v, int n) {
         double first = Double.NEGATIVE_INFINITY;
         double second = Double.NEGATIVE_INFINITY;
@@ -92,7 +140,7 @@ public final class LogLogSlope {
             return SlopeResult.undefined(data.n);
         }
         double alpha = -line.slope();
-        double se = Math.sqrt(line.slopeVar());
+        double se = Math.sqrt(Math.max(line.slopeVar(), neweyWestSlopeVar(data, line)));
         double half = FitResult.tQuantile(line.dof()) * se;
         return new SlopeResult(alpha, se, alpha - half, alpha + half, line.intercept(), data.n);
     }

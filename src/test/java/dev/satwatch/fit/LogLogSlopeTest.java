@@ -150,4 +150,24 @@ class LogLogSlopeTest {
         assertThat(local.points()).isEqualTo(3);
         assertThat(local.alpha()).isCloseTo(0.2, within(1e-12));
     }
+
+    @Test
+    void shouldWidenTheStandardErrorWhenNeighbouringPointsShareTheirNoise() {
+        // AR(1) noise with φ = 0.9 on a clean power law: neighbouring residuals agree, so the plain least-squares
+        // standard error understates the slope's uncertainty; the Newey–West one must not.
+        java.util.Random rnd = new java.util.Random(5);
+        int n = 48;
+        double[] x = new double[n];
+        double[] y = new double[n];
+        double e = 0;
+        for (int i = 0; i < n; i++) {
+            x[i] = Math.pow(10, i / 16.0);
+            e = 0.9 * e + 0.01 * rnd.nextGaussian();
+            y[i] = 3 * Math.pow(x[i], -0.1) * Math.exp(e);
+        }
+        PowerLawData d = PowerLawData.of(x, y, null);
+        LogLogLine line = LogLogLine.fit(d.lnX, d.lnY, d.w, d.n);
+        SlopeResult s = LogLogSlope.fit(x, y, null);
+        assertThat(s.alphaStdErr()).isGreaterThan(1.5 * Math.sqrt(line.slopeVar()));
+    }
 }
