@@ -129,19 +129,33 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    /** What is wrong with the first out-of-range flag, naming that flag alone; null when all are fine. */
+    private String badFlag() {
+        if (events < 1) {
+            return "--events must be at least 1 (got " + events + ")";
+        }
+        if (runs < 1 || runs > events) {
+            return "--runs must be in 1..--events (" + events + "), got " + runs;
+        }
+        if (partitions < 1) {
+            return "--partitions must be at least 1 (got " + partitions + ")";
+        }
+        if (instances < 1) {
+            return "--instances must be at least 1 (got " + instances + ")";
+        }
+        if (latencyRuns < 1 || latencyRuns > runs) {
+            return "--latency-runs must be in 1..--runs (" + runs + "), got " + latencyRuns;
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (events < 1
-                || runs < 1
-                || runs > events
-                || partitions < 1
-                || instances < 1
-                || latencyRuns < 1
-                || latencyRuns > runs) {
-            err.println("satwatch bench: need 1 ≤ --runs ≤ --events, --partitions ≥ 1, --instances ≥ 1,"
-                    + " 1 ≤ --latency-runs ≤ --runs");
+        String badFlag = badFlag();
+        if (badFlag != null) {
+            err.println("satwatch bench: " + badFlag);
             return ExitCodes.USAGE;
         }
         for (String key : BENCH_KEYS) {

@@ -28,11 +28,29 @@ final class CurveInputs {
      *     was skipped
      */
     static List<RunData> load(InputOptions options, PrintWriter err) {
+        List<RunEvent> events = events(options.inputs, options.read, err);
+        RunData.Grouping grouping = RunData.groupReporting(events);
+        grouping.problems().forEach(p -> err.println("warning: " + p));
+        List<RunData> runs = grouping.runs();
+        if (runs.isEmpty()) {
+            throw new CliException(ExitCodes.DATA_ERROR, "no loss points found in " + options.inputs);
+        }
+        return runs;
+    }
+
+    /**
+     * Reads every input file into events, in file order, reporting skipped lines on stderr. A file that names no
+     * run gets a run id unique among {@code files} ({@link CurveReader#defaultRunIds}).
+     *
+     * @throws CliException when a file is missing or unreadable as its format, or with {@code --strict} when any
+     *     line was skipped
+     */
+    static List<RunEvent> events(List<Path> files, FormatOptions read, PrintWriter err) {
         List<RunEvent> events = new ArrayList<>();
         List<InputProblem> problems = new ArrayList<>();
-        Map<Path, String> defaultIds = CurveReader.defaultRunIds(options.inputs);
-        for (Path file : options.inputs) {
-            ReadResult result = read(file, options.read, defaultIds.get(file));
+        Map<Path, String> defaultIds = CurveReader.defaultRunIds(files);
+        for (Path file : files) {
+            ReadResult result = read(file, read, defaultIds.get(file));
             events.addAll(result.events());
             problems.addAll(result.problems());
         }
@@ -41,18 +59,12 @@ final class CurveInputs {
             if (problems.size() > MAX_PROBLEMS_SHOWN) {
                 err.println("warning: ... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more skipped lines");
             }
-            if (options.read.strict) {
+            if (read.strict) {
                 throw new CliException(
                         ExitCodes.DATA_ERROR, problems.size() + " input lines are invalid (--strict): fix them first");
             }
         }
-        RunData.Grouping grouping = RunData.groupReporting(events);
-        grouping.problems().forEach(p -> err.println("warning: " + p));
-        List<RunData> runs = grouping.runs();
-        if (runs.isEmpty()) {
-            throw new CliException(ExitCodes.DATA_ERROR, "no loss points found in " + options.inputs);
-        }
-        return runs;
+        return events;
     }
 
     /**

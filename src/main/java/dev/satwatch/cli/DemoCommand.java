@@ -6,11 +6,8 @@ import dev.satwatch.embedded.EmbeddedKafka;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.RunEvent;
 import dev.satwatch.fit.FitPoints;
-import dev.satwatch.io.CurveReader;
-import dev.satwatch.io.InputFormat;
-import dev.satwatch.io.InputFormatException;
-import dev.satwatch.io.ReadResult;
 import dev.satwatch.law.CalibrationRun;
 import dev.satwatch.law.LawCalibrator;
 import dev.satwatch.law.LawFit;
@@ -38,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,8 +74,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "Replay this curve file instead of simulating.")
-    Path input;
+    @Option(
+            names = {"-i", "--input"},
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "Replay these curve files (JSONL, CSV, trainer_state.json) instead of simulating.")
+    List<Path> input;
+
+    /** How to read {@code --input}: the same flags as {@code fit}, {@code replay}, {@code law fit}, {@code tail}. */
+    @Mixin
+    FormatOptions read;
 
     @Option(
             names = "--out",
@@ -96,14 +102,15 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (runs < 1 || duration.isNegative() || duration.isZero() || port < 0 || port > 65535) {
-            err.println("satwatch demo: --runs must be ≥ 1, --duration positive and --port in 0..65535");
+        String badFlag = badFlag();
+        if (badFlag != null) {
+            err.println("satwatch demo: " + badFlag);
             return ExitCodes.USAGE;
         }
         List<TimedEvent> events;
         Map<String, String> truth = new LinkedHashMap<>();
         try {
-            events = input != null ? fromFile() : simulate(truth);
+            events = input != null ? fromFile(err) : simulate(truth);
         } catch (CliException e) {
             err.println("satwatch demo: " + e.getMessage());
             return e.exitCode();
@@ -137,7 +144,14 @@ public final class DemoCommand implements Callable<Integer> {
                         config.processingGuarantee(),
                         events.size(),
                         feedSpan().toSeconds(),
-                        input != null ? " from " + input : " from " + runs + " simulated runs");
+                        input != null
+                                ? " from "
+                                        + String.join(
+                                                ", ",
+                                                input.stream()
+                                                        .map(Path::toString)
+                                                        .toList())
+                                : " from " + runs + " simulated runs");
                 Thread watcherThread = new Thread(watcher, "satwatch-demo-watcher");
                 watcherThread.start();
                 SimulationFeed feed = new SimulationFeed(events, feedSpan(), 0, publisher);
@@ -173,6 +187,20 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             TempDirs.deleteRecursively(stateDir);
         }
+    }
+
+    /** What is wrong with the first out-of-range flag, naming that flag alone; null when all are fine. */
+    String badFlag() {
+        if (runs < 1) {
+            return "--runs must be at least 1 (got " + runs + ")";
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            return "--duration must be positive (got " + duration + ")";
+        }
+        if (port < 0 || port > 65535) {
+            return "--port must be in 0..65535 (got " + port + ")";
+        }
+        return null;
     }
 
     /** The app's settings for the demo: the embedded broker, a temporary state dir, and demo-speed timing. */
@@ -258,21 +286,15 @@ public final class DemoCommand implements Callable<Integer> {
         return file;
     }
 
-    private List<TimedEvent> fromFile() {
-        if (!Files.isRegularFile(input)) {
-            throw new CliException(ExitCodes.NO_INPUT, input + ": no such file");
+    /** The events of {@code --input}, read as {@code fit} reads them, one millisecond apart in file order. */
+    List<TimedEvent> fromFile(PrintWriter err) {
+        List<RunEvent> read = CurveInputs.events(input, this.read, err);
+        Instant t0 = Instant.now();
+        List<TimedEvent> events = new ArrayList<>(read.size());
+        for (int i = 0; i < read.size(); i++) {
+            events.add(new TimedEvent(t0.plusMillis(i), read.get(i)));
         }
-        try {
-            ReadResult result = CurveReader.read(input, InputFormat.AUTO, null);
-            Instant t0 = Instant.now();
-            List<TimedEvent> events = new ArrayList<>();
-            for (int i = 0; i < result.events().size(); i++) {
-                events.add(new TimedEvent(t0.plusMillis(i), result.events().get(i)));
-            }
-            return events;
-        } catch (InputFormatException e) {
-            throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
-        }
+        return events;
     }
 
     private static void printTable(

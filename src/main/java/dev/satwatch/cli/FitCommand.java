@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
         name = "fit",
         mixinStandardHelpOptions = true,
         description = {
-            "Fit L = E + B·D2^(−α) to each run of a curve file, with intervals, log-log and local slopes,",
-            "and (with --law) the exponent the reuse law predicts from the base model's D1."
+            "Fit L = E + B·D2^(−α) to each run of a curve file, with intervals, log-log and local slopes.",
+            "With --law, also the exponent the reuse law predicts from the base model's D1."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -71,8 +71,12 @@ public final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        if (runs < 1 || points < 10) {
-            err.println("satwatch simulate: --runs must be ≥ 1 and --points ≥ 10");
+        if (runs < 1) {
+            err.println("satwatch simulate: --runs must be at least 1 (got " + runs + ")");
+            return ExitCodes.USAGE;
+        }
+        if (points < 10) {
+            err.println("satwatch simulate: --points must be at least 10 (got " + points + ")");
             return ExitCodes.USAGE;
         }
         FleetSpec fleetSpec = FleetSpec.defaults(runs).withPointsPerRun(points);

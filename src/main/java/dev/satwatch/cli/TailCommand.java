@@ -47,10 +47,10 @@ public final class TailCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(
-            names = {"-f", "--file"},
+            names = {"-f", "--file", "-i", "--input"},
             required = true,
             paramLabel = "FILE",
-            description = "The log to follow.")
+            description = "The log to follow (--input as in fit, replay and demo).")
     Path file;
 
     @Mixin
