@@ -9,7 +9,7 @@
 
 (function () {
   const REFRESH_MS = 5000;
-  const DASH = "\u2013";
+  const DASH = "\u2014";
   const CHART_HEIGHT = 380;
   const EXCLUDED_PHASES = ["WARMUP", "ANNEAL"];
 
@@ -27,39 +27,26 @@
     return typeof v === "number" && isFinite(v);
   }
 
+  // Every number goes through numbers.js, the mirror of the CLI's formatter (dev.satwatch.event.Numbers).
+  const N = window.SatwatchNumbers;
+  const ALPHA_FLOOR = 0;
+  const ALPHA_CEILING = 2;
+  const LOSS_CEILING = 20;
+
   function fmtFixed(v, digits) {
-    return isNum(v) ? v.toFixed(digits) : DASH;
+    return N.fixed(v, digits);
   }
 
-  // Raw token counts as 512 M / 12.3 B / 1.5 T (three significant digits at most).
   function fmtTokens(t) {
-    if (!isNum(t)) {
-      return DASH;
-    }
-    const units = [
-      [1e12, " T"],
-      [1e9, " B"],
-      [1e6, " M"],
-      [1e3, " k"],
-    ];
-    for (const [scale, suffix] of units) {
-      if (Math.abs(t) >= scale) {
-        return trimNumber(t / scale) + suffix;
-      }
-    }
-    return trimNumber(t);
+    return N.tokens(t);
   }
 
   function trimNumber(v) {
     return String(Number(v.toPrecision(3)));
   }
 
-  // Gains are small (1e-4 .. 1e-1 nats per billion tokens): exponent form below 0.001.
   function fmtGain(v) {
-    if (!isNum(v)) {
-      return DASH;
-    }
-    return Math.abs(v) >= 0.001 || v === 0 ? v.toFixed(4) : v.toExponential(2);
+    return N.gain(v);
   }
 
   function fmtAge(iso) {
@@ -185,13 +172,11 @@
     if (!isNum(run.alpha)) {
       return el("td", { class: "num", text: DASH });
     }
-    const interval = isNum(run.alpha_ci_low) && isNum(run.alpha_ci_high)
-      ? " [" + run.alpha_ci_low.toFixed(3) + ", " + run.alpha_ci_high.toFixed(3) + "]"
-      : " [" + DASH + "]";
+    const interval = " " + N.interval(run.alpha_ci_low, run.alpha_ci_high, 3, ALPHA_FLOOR, ALPHA_CEILING);
     // The interval lies wholly below the law's prediction: the base saturates faster than its setting predicts.
     const below = isNum(run.alpha_ci_high) && isNum(run.alpha_predicted) && run.alpha_ci_high < run.alpha_predicted;
     return el("td", { class: below ? "num below" : "num" }, [
-      el("strong", { text: run.alpha.toFixed(3) }),
+      el("strong", { text: N.fixed(run.alpha, 3) }),
       el("span", { class: "ci", text: interval }),
     ]);
   }
@@ -412,7 +397,7 @@
   }
 
   function lossValue(u, v) {
-    return v === null || v === undefined ? DASH : v.toFixed(4);
+    return v === null || v === undefined ? DASH : N.fixed(v, 4);
   }
 
   function chartWidth() {

@@ -3,7 +3,6 @@ package dev.satwatch.cli;
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.embedded.EmbeddedKafka;
-import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.RunEvent;
@@ -57,6 +56,9 @@ import picocli.CommandLine.Spec;
 public final class DemoCommand implements Callable<Integer> {
 
     private static final Duration TABLE_EVERY = Duration.ofSeconds(10);
+
+    /** The fleet table printed last, so that an unchanged one is not printed again. */
+    private String lastTable = "";
 
     @Spec
     CommandSpec spec;
@@ -145,12 +147,7 @@ public final class DemoCommand implements Callable<Integer> {
                         events.size(),
                         feedSpan().toSeconds(),
                         input != null
-                                ? " from "
-                                        + String.join(
-                                                ", ",
-                                                input.stream()
-                                                        .map(Path::toString)
-                                                        .toList())
+                                ? " from " + input.stream().map(Path::toString).collect(Collectors.joining(", "))
                                 : " from " + runs + " simulated runs");
                 Thread watcherThread = new Thread(watcher, "satwatch-demo-watcher");
                 watcherThread.start();
@@ -297,59 +294,44 @@ public final class DemoCommand implements Callable<Integer> {
         return events;
     }
 
-    private static void printTable(
+    /**
+     * Prints the fleet table unless it reads exactly as the one printed last (the fleet stops changing once the feed
+     * ends, and the final table must not repeat it).
+     */
+    private void printTable(
             PrintWriter out,
             OutputWatcher watcher,
             StreamCounters counters,
             Map<String, String> truth,
             SimulationFeed feed) {
+        String table = tableText(watcher, counters, truth, feed);
+        if (!table.equals(lastTable)) {
+            out.print(table);
+            lastTable = table;
+        }
+        out.flush();
+    }
+
+    /** The progress line and, once fits arrived, the fleet table. */
+    static String tableText(
+            OutputWatcher watcher, StreamCounters counters, Map<String, String> truth, SimulationFeed feed) {
         Map<String, FitUpdate> fits = watcher.latestFits();
-        out.printf(
+        String progress = String.format(
                 Locale.ROOT,
-                "%n-- %d/%d events sent, %d processed, %d fits, %d alerts open so far --%n",
+                "%n-- %d/%d events sent, %d processed, %d fits, %d alerts open now (%d opened so far) --%n",
                 feed.published(),
                 feed.total(),
                 counters.input(),
                 watcher.fits(),
+                watcher.openCount(),
                 watcher.opened().values().stream()
                         .mapToLong(java.util.concurrent.atomic.AtomicLong::get)
                         .sum());
-        if (fits.isEmpty()) {
-            out.flush();
-            return;
-        }
-        out.printf(
-                Locale.ROOT,
-                "%-10s %-12s %-14s %8s %8s %-17s %8s %9s  %s%n",
-                "run",
-                "truth",
-                "setting",
-                "D1 (B)",
-                "D2 (B)",
-                "alpha [95% CI]",
-                "pred",
-                "gain/B",
-                "open alerts");
-        for (FitUpdate f : fits.values()) {
-            String alerts = watcher.alertsOf(f.runId()).keySet().stream()
-                    .map(AlertType::name)
-                    .collect(Collectors.joining(","));
-            out.printf(
-                    Locale.ROOT,
-                    "%-10s %-12s %-14s %8s %8s %-17s %8s %9s  %s%n",
-                    f.runId(),
-                    truth.getOrDefault(f.runId(), "-"),
-                    f.setting() == null ? "-" : f.setting(),
-                    num(f.d1Tokens() / 1e9, "%.0f"),
-                    num(f.d2Tokens() / 1e9, "%.2f"),
-                    Double.isFinite(f.alpha())
-                            ? String.format(Locale.ROOT, "%.3f [%.3f,%.3f]", f.alpha(), f.alphaCiLow(), f.alphaCiHigh())
-                            : "-",
-                    num(f.alphaPredicted(), "%.3f"),
-                    num(f.gainPerBillionTokens(), "%.2e"),
-                    alerts);
-        }
-        out.flush();
+        return fits.isEmpty()
+                ? progress
+                : progress
+                        + FleetTable.demo().render(fits, truth, run -> watcher.alertsOf(run)
+                                .keySet());
     }
 
     private static void printSummary(
@@ -375,10 +357,6 @@ public final class DemoCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
         out.println("  alerts opened: " + (byType.isEmpty() ? "none" : byType));
         out.flush();
-    }
-
-    private static String num(double v, String pattern) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, pattern, v) : "-";
     }
 
     private static Instant min(Instant a, Instant b) {
