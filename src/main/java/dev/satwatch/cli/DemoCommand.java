@@ -1,5 +1,6 @@
 package dev.satwatch.cli;
 
+import ch.qos.logback.classic.Level;
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.embedded.EmbeddedKafka;
@@ -63,6 +64,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    LogOptions log;
+
     @Option(
             names = "--duration",
             defaultValue = "90s",
@@ -102,6 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        log.apply(Level.OFF);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String badFlag = badFlag();

@@ -1,5 +1,6 @@
 package dev.satwatch.cli;
 
+import ch.qos.logback.classic.Level;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.io.CurveReader;
 import dev.satwatch.io.InputProblem;
@@ -41,6 +42,9 @@ public final class ReplayCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    LogOptions log;
+
+    @Mixin
     InputOptions input;
 
     @Mixin
@@ -55,9 +59,10 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        log.apply(Level.ERROR);
         PrintWriter err = spec.commandLine().getErr();
         try {
-            var props = kafka.clientProperties();
+            var props = kafka.reachableClientProperties();
             try (EventPublisher publisher = new EventPublisher(props, kafka.topic)) {
                 Map<Path, String> defaultIds = CurveReader.defaultRunIds(input.inputs);
                 for (Path file : input.inputs) {
