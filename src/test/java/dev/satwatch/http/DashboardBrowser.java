@@ -55,6 +55,11 @@ final class DashboardBrowser {
         return run(url, List.of("--dump-dom"));
     }
 
+    /** As {@link #dumpDom(URI)} in a window {@code width} × {@code height} CSS pixels. */
+    Visit dumpDom(URI url, int width, int height) throws IOException, InterruptedException {
+        return run(url, List.of("--window-size=" + width + "," + height, "--dump-dom"));
+    }
+
     /** Loads {@code url} in a 1280×900 window and writes a PNG screenshot to {@code png}. */
     Visit screenshot(URI url, Path png) throws IOException, InterruptedException {
         Files.createDirectories(png.toAbsolutePath().getParent());
