@@ -235,9 +235,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private List<TimedEvent> simulate(Map<String, String> truth) {
-        List<SimRun> fleet = Fleet.generate(demoFleet(runs, d -> d.mix()), seed);
+        List<SimRun> fleet = fleet(runs, seed);
         fleet.forEach(r -> truth.put(r.runId(), r.scenario().name().toLowerCase(Locale.ROOT)));
         return Fleet.interleave(fleet);
+    }
+
+    /** The simulated fleet the demo replays for {@code --runs} and {@code --seed}. */
+    static List<SimRun> fleet(int runs, long seed) {
+        return Fleet.generate(demoFleet(runs, d -> d.mix()), seed);
     }
 
     /**
