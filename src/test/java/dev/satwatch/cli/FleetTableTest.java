@@ -90,4 +90,14 @@ class FleetTableTest {
         // exp(0.40 / 0.04) = 22026 billion tokens
         assertThat(OutputWatcher.lawSentence(falling)).endsWith("α = 0 at D1 = 22T)");
     }
+
+    @Test
+    void shouldPrintALawFitWithoutInfinityOrNaN() {
+        assertThat(LawFitCommand.saturation(new ReuseLaw(4.0, 0.1, 0.31, -0.0929, 1.7)))
+                .isEqualTo("exponent α(D1) never reaches 0 (α3 ≤ 0: it does not fall with D1)");
+        assertThat(LawFitCommand.saturation(new ReuseLaw(4.0, 0.1, 0.40, 0.04, 1.7)))
+                .isEqualTo("exponent α(D1) reaches 0 at D1* = 22T tokens");
+        assertThat(LawFitCommand.plusMinus(0.4, Double.NaN, 4)).isEqualTo("0.4000");
+        assertThat(LawFitCommand.plusMinus(0.4, 0.01, 4)).isEqualTo("0.4000±0.0100");
+    }
 }
