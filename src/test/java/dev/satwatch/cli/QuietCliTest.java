@@ -2,7 +2,6 @@ package dev.satwatch.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,16 +24,16 @@ class QuietCliTest {
     @TempDir
     Path dir;
 
+    private final CliRunner.LogLevels configured = CliRunner.LogLevels.save();
+
     @AfterEach
     void restoreTheConfiguredLevels() {
-        LogOptions verbose = new LogOptions();
-        verbose.verbose = true;
-        verbose.apply(Level.WARN);
+        configured.restore();
     }
 
     @Test
     void shouldSilenceEveryKafkaLoggerInTheDemoUnlessVerbose() {
-        CliRunner.run("demo", "--runs", "0");
+        CliRunner.runKeepingLogLevels("demo", "--runs", "0");
 
         assertThat(KAFKA_CLIENT.isErrorEnabled()).isFalse();
         assertThat(LoggerFactory.getLogger("kafka.server.BrokerServer").isErrorEnabled())
@@ -46,7 +45,7 @@ class QuietCliTest {
         assertThat(LoggerFactory.getLogger("dev.satwatch.stream.SatwatchApp").isInfoEnabled())
                 .isFalse();
 
-        CliRunner.run("demo", "--verbose", "--runs", "0");
+        CliRunner.runKeepingLogLevels("demo", "--verbose", "--runs", "0");
 
         assertThat(KAFKA_CLIENT.isInfoEnabled()).isTrue();
     }
