@@ -9,9 +9,11 @@
 
 (function () {
   const REFRESH_MS = 5000;
-  const DASH = "\u2013";
+  const DASH = "\u2014";
   const CHART_HEIGHT = 380;
   const EXCLUDED_PHASES = ["WARMUP", "ANNEAL"];
+  // Curves are drawn where their loss lies within the data's loss range widened by this factor.
+  const CURVE_MARGIN = 1.1;
 
   const state = {
     selected: null,
@@ -27,39 +29,26 @@
     return typeof v === "number" && isFinite(v);
   }
 
+  // Every number goes through numbers.js, the mirror of the CLI's formatter (dev.satwatch.event.Numbers).
+  const N = window.SatwatchNumbers;
+  const ALPHA_FLOOR = 0;
+  const ALPHA_CEILING = 2;
+  const LOSS_CEILING = 20;
+
   function fmtFixed(v, digits) {
-    return isNum(v) ? v.toFixed(digits) : DASH;
+    return N.fixed(v, digits);
   }
 
-  // Raw token counts as 512 M / 12.3 B / 1.5 T (three significant digits at most).
   function fmtTokens(t) {
-    if (!isNum(t)) {
-      return DASH;
-    }
-    const units = [
-      [1e12, " T"],
-      [1e9, " B"],
-      [1e6, " M"],
-      [1e3, " k"],
-    ];
-    for (const [scale, suffix] of units) {
-      if (Math.abs(t) >= scale) {
-        return trimNumber(t / scale) + suffix;
-      }
-    }
-    return trimNumber(t);
+    return N.tokens(t);
   }
 
   function trimNumber(v) {
     return String(Number(v.toPrecision(3)));
   }
 
-  // Gains are small (1e-4 .. 1e-1 nats per billion tokens): exponent form below 0.001.
   function fmtGain(v) {
-    if (!isNum(v)) {
-      return DASH;
-    }
-    return Math.abs(v) >= 0.001 || v === 0 ? v.toFixed(4) : v.toExponential(2);
+    return N.gain(v);
   }
 
   function fmtAge(iso) {
@@ -185,13 +174,15 @@
     if (!isNum(run.alpha)) {
       return el("td", { class: "num", text: DASH });
     }
-    const interval = isNum(run.alpha_ci_low) && isNum(run.alpha_ci_high)
-      ? " [" + run.alpha_ci_low.toFixed(3) + ", " + run.alpha_ci_high.toFixed(3) + "]"
-      : " [" + DASH + "]";
+    const interval = " " + N.interval(run.alpha_ci_low, run.alpha_ci_high, 3, ALPHA_FLOOR, ALPHA_CEILING);
     // The interval lies wholly below the law's prediction: the base saturates faster than its setting predicts.
     const below = isNum(run.alpha_ci_high) && isNum(run.alpha_predicted) && run.alpha_ci_high < run.alpha_predicted;
-    return el("td", { class: below ? "num below" : "num" }, [
-      el("strong", { text: run.alpha.toFixed(3) }),
+    const why = below
+      ? "Red: the whole 95 % interval lies below the law's predicted α " + N.fixed(run.alpha_predicted, 3) +
+        ". The EXPONENT_BELOW_PREDICTION alert opens once this holds on 2 refits in a row."
+      : null;
+    return el("td", { class: below ? "num below" : "num", title: why }, [
+      el("strong", { text: N.fixed(run.alpha, 3) }),
       el("span", { class: "ci", text: interval }),
     ]);
   }
@@ -299,29 +290,38 @@
       detail.fitted_curve || [],
       detail.predicted_curve || [],
     ];
-    const usable = (p) => isNum(p.d2_tokens) && p.d2_tokens > 0 && isNum(p.loss) && p.loss > 0;
+    const positive = (p) => isNum(p.d2_tokens) && p.d2_tokens > 0 && isNum(p.loss) && p.loss > 0;
+    // The curves are clipped to the loss range of the data (with a margin): a diverged run's fit or an extrapolated
+    // law must not stretch the axis to loss 20 and flatten the points the reader came to see.
+    const observed = (detail.bins || []).filter(positive).map((b) => b.loss);
+    const lossMin = observed.length ? Math.min.apply(null, observed) / CURVE_MARGIN : 0;
+    const lossMax = observed.length ? Math.max.apply(null, observed) * CURVE_MARGIN : Infinity;
+    const inRange = (p) => positive(p) && p.loss >= lossMin && p.loss <= lossMax;
+    const usableOf = [positive, positive, inRange, inRange];
     const xs = new Set();
-    for (const source of sources) {
+    sources.forEach((source, s) => {
       for (const p of source) {
-        if (usable(p)) {
+        if (usableOf[s](p)) {
           xs.add(p.d2_tokens / 1e9);
         }
       }
-    }
+    });
     const x = Array.from(xs).sort((a, b) => a - b);
     const index = new Map(x.map((v, i) => [v, i]));
     let points = 0;
-    const ys = sources.map((source) => {
+    let maxLoss = 0;
+    const ys = sources.map((source, s) => {
       const y = new Array(x.length).fill(null);
       for (const p of source) {
-        if (usable(p)) {
+        if (usableOf[s](p)) {
           y[index.get(p.d2_tokens / 1e9)] = p.loss;
           points += 1;
+          maxLoss = Math.max(maxLoss, p.loss);
         }
       }
       return y;
     });
-    return { data: [x].concat(ys), points: points };
+    return { data: [x].concat(ys), points: points, maxLoss: maxLoss };
   }
 
   function isExcluded(bin) {
@@ -373,6 +373,16 @@
     return {
       width: width,
       height: CHART_HEIGHT,
+      // Leaving the plot resets uPlot's legend to dashes: show the latest values again.
+      hooks: {
+        setCursor: [
+          (u) => {
+            if (u.cursor.idx === null || u.cursor.idx === undefined) {
+              showLatest(u);
+            }
+          },
+        ],
+      },
       scales: {
         x: { time: false, distr: 3, range: paddedRange(1.12) },
         y: { distr: 3, range: paddedRange(1.01) },
@@ -412,7 +422,7 @@
   }
 
   function lossValue(u, v) {
-    return v === null || v === undefined ? DASH : v.toFixed(4);
+    return v === null || v === undefined ? DASH : N.fixed(v, 4);
   }
 
   function chartWidth() {
@@ -439,14 +449,32 @@
     if (typeof window.uPlot !== "function") {
       throw new Error("the chart library (uPlot) did not load");
     }
+    container.setAttribute("data-chart-loss-max", String(built.maxLoss));
     if (state.chart && state.chartRun === runId) {
       state.chart.setData(built.data);
+      showLatest(state.chart);
       return;
     }
     destroyChart();
     replaceChildren(container, []);
     state.chart = new window.uPlot(chartOptions(chartWidth()), built.data, container);
     state.chartRun = runId;
+    showLatest(state.chart);
+  }
+
+  // Without a hovered point the legend shows each series' latest value (uPlot would show dashes until a hover).
+  function showLatest(u) {
+    const idxs = u.data.map((values) => {
+      for (let i = values.length - 1; i >= 0; i--) {
+        if (values[i] !== null && values[i] !== undefined) {
+          return i;
+        }
+      }
+      return null;
+    });
+    // The x value shown is that of the latest binned point.
+    idxs[0] = idxs[1] !== null ? idxs[1] : idxs[0];
+    u.setLegend({ idxs: idxs }, false);
   }
 
   function renderRun(detail) {

@@ -2,6 +2,7 @@ package dev.satwatch;
 
 import dev.satwatch.cli.BacktestCommand;
 import dev.satwatch.cli.BenchCommand;
+import dev.satwatch.cli.CliHelp;
 import dev.satwatch.cli.DemoCommand;
 import dev.satwatch.cli.FitCommand;
 import dev.satwatch.cli.LawCommand;
@@ -40,7 +41,7 @@ public final class Satwatch {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Satwatch());
         cli.setExecutionExceptionHandler(Satwatch::onUnexpected);
-        return cli;
+        return CliHelp.configure(cli);
     }
 
     /**
@@ -56,6 +57,6 @@ public final class Satwatch {
         if (System.getenv("SATWATCH_DEBUG") != null) {
             e.printStackTrace(cli.getErr());
         }
-        return 70; // EX_SOFTWARE
+        return CliHelp.INTERNAL_ERROR;
     }
 }

@@ -1,5 +1,6 @@
 package dev.satwatch.cli;
 
+import ch.qos.logback.classic.Level;
 import dev.satwatch.config.ConfigException;
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
@@ -45,6 +46,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -75,6 +77,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    LogOptions log;
 
     @Option(names = "--events", defaultValue = "200000", description = "Events to process (default: ${DEFAULT-VALUE}).")
     int events;
@@ -129,19 +134,34 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    /** What is wrong with the first out-of-range flag, naming that flag alone; null when all are fine. */
+    private String badFlag() {
+        if (events < 1) {
+            return "--events must be at least 1 (got " + events + ")";
+        }
+        if (runs < 1 || runs > events) {
+            return "--runs must be in 1..--events (" + events + "), got " + runs;
+        }
+        if (partitions < 1) {
+            return "--partitions must be at least 1 (got " + partitions + ")";
+        }
+        if (instances < 1) {
+            return "--instances must be at least 1 (got " + instances + ")";
+        }
+        if (latencyRuns < 1 || latencyRuns > runs) {
+            return "--latency-runs must be in 1..--runs (" + runs + "), got " + latencyRuns;
+        }
+        return null;
+    }
+
     @Override
     public Integer call() throws Exception {
+        log.apply(Level.OFF);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (events < 1
-                || runs < 1
-                || runs > events
-                || partitions < 1
-                || instances < 1
-                || latencyRuns < 1
-                || latencyRuns > runs) {
-            err.println("satwatch bench: need 1 ≤ --runs ≤ --events, --partitions ≥ 1, --instances ≥ 1,"
-                    + " 1 ≤ --latency-runs ≤ --runs");
+        String badFlag = badFlag();
+        if (badFlag != null) {
+            err.println("satwatch bench: " + badFlag);
             return ExitCodes.USAGE;
         }
         for (String key : BENCH_KEYS) {

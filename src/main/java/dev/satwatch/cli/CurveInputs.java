@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Reads the input files of a command into runs, reporting skipped lines on stderr. */
 final class CurveInputs {
@@ -27,34 +28,59 @@ final class CurveInputs {
      *     was skipped
      */
     static List<RunData> load(InputOptions options, PrintWriter err) {
+        List<RunEvent> events = events(options.inputs, options.read, err);
+        RunData.Grouping grouping = RunData.groupReporting(events);
+        grouping.problems().forEach(p -> err.println("warning: " + p));
+        List<RunData> runs = grouping.runs();
+        if (runs.isEmpty()) {
+            throw new CliException(ExitCodes.DATA_ERROR, "no loss points found in " + options.inputs);
+        }
+        return runs;
+    }
+
+    /**
+     * Reads every input file into events, in file order, reporting skipped lines on stderr. A file that names no
+     * run gets a run id unique among {@code files} ({@link CurveReader#defaultRunIds}).
+     *
+     * @throws CliException when a file is missing or unreadable as its format, or with {@code --strict} when any
+     *     line was skipped
+     */
+    static List<RunEvent> events(List<Path> files, FormatOptions read, PrintWriter err) {
         List<RunEvent> events = new ArrayList<>();
         List<InputProblem> problems = new ArrayList<>();
-        for (Path file : options.inputs) {
-            if (!Files.isRegularFile(file)) {
-                throw new CliException(ExitCodes.NO_INPUT, file + ": no such file");
-            }
-            try {
-                ReadResult result = CurveReader.read(file, options.read.format, options.read.csvMapping());
-                events.addAll(result.events());
-                problems.addAll(result.problems());
-            } catch (InputFormatException e) {
-                throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
-            }
+        Map<Path, String> defaultIds = CurveReader.defaultRunIds(files);
+        for (Path file : files) {
+            ReadResult result = read(file, read, defaultIds.get(file));
+            events.addAll(result.events());
+            problems.addAll(result.problems());
         }
         if (!problems.isEmpty()) {
             problems.stream().limit(MAX_PROBLEMS_SHOWN).forEach(p -> err.println("warning: skipped " + p.describe()));
             if (problems.size() > MAX_PROBLEMS_SHOWN) {
                 err.println("warning: ... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more skipped lines");
             }
-            if (options.read.strict) {
+            if (read.strict) {
                 throw new CliException(
                         ExitCodes.DATA_ERROR, problems.size() + " input lines are invalid (--strict): fix them first");
             }
         }
-        List<RunData> runs = RunData.group(events);
-        if (runs.isEmpty()) {
-            throw new CliException(ExitCodes.DATA_ERROR, "no loss points found in " + options.inputs);
+        return events;
+    }
+
+    /**
+     * Reads one file as the format flags say.
+     *
+     * @param defaultRunId the run id of a file that names none (see {@link CurveReader#defaultRunIds})
+     * @throws CliException when the file is missing or unreadable as its format
+     */
+    static ReadResult read(Path file, FormatOptions read, String defaultRunId) {
+        if (!Files.isRegularFile(file)) {
+            throw new CliException(ExitCodes.NO_INPUT, file + ": no such file");
         }
-        return runs;
+        try {
+            return CurveReader.read(file, read.format, read.csvMapping(), defaultRunId);
+        } catch (InputFormatException e) {
+            throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
+        }
     }
 }

@@ -1,16 +1,13 @@
 package dev.satwatch.cli;
 
+import ch.qos.logback.classic.Level;
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.embedded.EmbeddedKafka;
-import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.RunEvent;
 import dev.satwatch.fit.FitPoints;
-import dev.satwatch.io.CurveReader;
-import dev.satwatch.io.InputFormat;
-import dev.satwatch.io.InputFormatException;
-import dev.satwatch.io.ReadResult;
 import dev.satwatch.law.CalibrationRun;
 import dev.satwatch.law.LawCalibrator;
 import dev.satwatch.law.LawFit;
@@ -38,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,8 +58,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     private static final Duration TABLE_EVERY = Duration.ofSeconds(10);
 
+    /** The fleet table printed last, so that an unchanged one is not printed again. */
+    private String lastTable = "";
+
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    LogOptions log;
 
     @Option(
             names = "--duration",
@@ -76,8 +80,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Simulation seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--input", paramLabel = "FILE", description = "Replay this curve file instead of simulating.")
-    Path input;
+    @Option(
+            names = {"-i", "--input"},
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "Replay these curve files (JSONL, CSV, trainer_state.json) instead of simulating.")
+    List<Path> input;
+
+    /** How to read {@code --input}: the same flags as {@code fit}, {@code replay}, {@code law fit}, {@code tail}. */
+    @Mixin
+    FormatOptions read;
 
     @Option(
             names = "--out",
@@ -94,16 +106,18 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        log.apply(Level.OFF);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (runs < 1 || duration.isNegative() || duration.isZero() || port < 0 || port > 65535) {
-            err.println("satwatch demo: --runs must be ≥ 1, --duration positive and --port in 0..65535");
+        String badFlag = badFlag();
+        if (badFlag != null) {
+            err.println("satwatch demo: " + badFlag);
             return ExitCodes.USAGE;
         }
         List<TimedEvent> events;
         Map<String, String> truth = new LinkedHashMap<>();
         try {
-            events = input != null ? fromFile() : simulate(truth);
+            events = input != null ? fromFile(err) : simulate(truth);
         } catch (CliException e) {
             err.println("satwatch demo: " + e.getMessage());
             return e.exitCode();
@@ -140,7 +154,9 @@ public final class DemoCommand implements Callable<Integer> {
                         config.processingGuarantee(),
                         events.size(),
                         feedSpan().toSeconds(),
-                        input != null ? " from " + input : " from " + runs + " simulated runs");
+                        input != null
+                                ? " from " + input.stream().map(Path::toString).collect(Collectors.joining(", "))
+                                : " from " + runs + " simulated runs");
                 Thread watcherThread = new Thread(watcher, "satwatch-demo-watcher");
                 watcherThread.start();
                 SimulationFeed feed = new SimulationFeed(events, feedSpan(), 0, publisher);
@@ -178,6 +194,20 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** What is wrong with the first out-of-range flag, naming that flag alone; null when all are fine. */
+    String badFlag() {
+        if (runs < 1) {
+            return "--runs must be at least 1 (got " + runs + ")";
+        }
+        if (duration.isNegative() || duration.isZero()) {
+            return "--duration must be positive (got " + duration + ")";
+        }
+        if (port < 0 || port > 65535) {
+            return "--port must be in 0..65535 (got " + port + ")";
+        }
+        return null;
+    }
+
     /** The app's settings for the demo: the embedded broker, a temporary state dir, and demo-speed timing. */
     private Map<String, String> withPort(Map<String, String> settings) {
         Map<String, String> s = new LinkedHashMap<>(settings);
@@ -213,9 +243,14 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private List<TimedEvent> simulate(Map<String, String> truth) {
-        List<SimRun> fleet = Fleet.generate(demoFleet(runs, d -> d.mix()), seed);
+        List<SimRun> fleet = fleet(runs, seed);
         fleet.forEach(r -> truth.put(r.runId(), r.scenario().name().toLowerCase(Locale.ROOT)));
         return Fleet.interleave(fleet);
+    }
+
+    /** The simulated fleet the demo replays for {@code --runs} and {@code --seed}. */
+    static List<SimRun> fleet(int runs, long seed) {
+        return Fleet.generate(demoFleet(runs, d -> d.mix()), seed);
     }
 
     /**
@@ -266,76 +301,55 @@ public final class DemoCommand implements Callable<Integer> {
         return file;
     }
 
-    private List<TimedEvent> fromFile() {
-        if (!Files.isRegularFile(input)) {
-            throw new CliException(ExitCodes.NO_INPUT, input + ": no such file");
+    /** The events of {@code --input}, read as {@code fit} reads them, one millisecond apart in file order. */
+    List<TimedEvent> fromFile(PrintWriter err) {
+        List<RunEvent> read = CurveInputs.events(input, this.read, err);
+        Instant t0 = Instant.now();
+        List<TimedEvent> events = new ArrayList<>(read.size());
+        for (int i = 0; i < read.size(); i++) {
+            events.add(new TimedEvent(t0.plusMillis(i), read.get(i)));
         }
-        try {
-            ReadResult result = CurveReader.read(input, InputFormat.AUTO, null);
-            Instant t0 = Instant.now();
-            List<TimedEvent> events = new ArrayList<>();
-            for (int i = 0; i < result.events().size(); i++) {
-                events.add(new TimedEvent(t0.plusMillis(i), result.events().get(i)));
-            }
-            return events;
-        } catch (InputFormatException e) {
-            throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
-        }
+        return events;
     }
 
-    private static void printTable(
+    /**
+     * Prints the fleet table unless it reads exactly as the one printed last (the fleet stops changing once the feed
+     * ends, and the final table must not repeat it).
+     */
+    private void printTable(
             PrintWriter out,
             OutputWatcher watcher,
             StreamCounters counters,
             Map<String, String> truth,
             SimulationFeed feed) {
+        String table = tableText(watcher, counters, truth, feed);
+        if (!table.equals(lastTable)) {
+            out.print(table);
+            lastTable = table;
+        }
+        out.flush();
+    }
+
+    /** The progress line and, once fits arrived, the fleet table. */
+    static String tableText(
+            OutputWatcher watcher, StreamCounters counters, Map<String, String> truth, SimulationFeed feed) {
         Map<String, FitUpdate> fits = watcher.latestFits();
-        out.printf(
+        String progress = String.format(
                 Locale.ROOT,
-                "%n-- %d/%d events sent, %d processed, %d fits, %d alerts open so far --%n",
+                "%n-- %d/%d events sent, %d processed, %d fits, %d alerts open now (%d opened so far) --%n",
                 feed.published(),
                 feed.total(),
                 counters.input(),
                 watcher.fits(),
+                watcher.openCount(),
                 watcher.opened().values().stream()
                         .mapToLong(java.util.concurrent.atomic.AtomicLong::get)
                         .sum());
-        if (fits.isEmpty()) {
-            out.flush();
-            return;
-        }
-        out.printf(
-                Locale.ROOT,
-                "%-10s %-12s %-14s %8s %8s %-17s %8s %9s  %s%n",
-                "run",
-                "truth",
-                "setting",
-                "D1 (B)",
-                "D2 (B)",
-                "alpha [95% CI]",
-                "pred",
-                "gain/B",
-                "open alerts");
-        for (FitUpdate f : fits.values()) {
-            String alerts = watcher.alertsOf(f.runId()).keySet().stream()
-                    .map(AlertType::name)
-                    .collect(Collectors.joining(","));
-            out.printf(
-                    Locale.ROOT,
-                    "%-10s %-12s %-14s %8s %8s %-17s %8s %9s  %s%n",
-                    f.runId(),
-                    truth.getOrDefault(f.runId(), "-"),
-                    f.setting() == null ? "-" : f.setting(),
-                    num(f.d1Tokens() / 1e9, "%.0f"),
-                    num(f.d2Tokens() / 1e9, "%.2f"),
-                    Double.isFinite(f.alpha())
-                            ? String.format(Locale.ROOT, "%.3f [%.3f,%.3f]", f.alpha(), f.alphaCiLow(), f.alphaCiHigh())
-                            : "-",
-                    num(f.alphaPredicted(), "%.3f"),
-                    num(f.gainPerBillionTokens(), "%.2e"),
-                    alerts);
-        }
-        out.flush();
+        return fits.isEmpty()
+                ? progress
+                : progress
+                        + FleetTable.demo().render(fits, truth, run -> watcher.alertsOf(run)
+                                .keySet());
     }
 
     private static void printSummary(
@@ -361,10 +375,6 @@ public final class DemoCommand implements Callable<Integer> {
                 .collect(Collectors.joining(", "));
         out.println("  alerts opened: " + (byType.isEmpty() ? "none" : byType));
         out.flush();
-    }
-
-    private static String num(double v, String pattern) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, pattern, v) : "-";
     }
 
     private static Instant min(Instant a, Instant b) {

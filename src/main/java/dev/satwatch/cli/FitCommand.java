@@ -3,6 +3,7 @@ package dev.satwatch.cli;
 import dev.satwatch.estimate.RunEstimate;
 import dev.satwatch.estimate.RunEstimator;
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.Numbers;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.fit.CurveSummary;
 import dev.satwatch.fit.SummaryConfig;
@@ -34,8 +35,8 @@ import picocli.CommandLine.Spec;
         name = "fit",
         mixinStandardHelpOptions = true,
         description = {
-            "Fit L = E + B·D2^(−α) to each run of a curve file, with intervals, log-log and local slopes,",
-            "and (with --law) the exponent the reuse law predicts from the base model's D1."
+            "Fit L = E + B·D2^(−α) to each run of a curve file, with intervals, log-log and local slopes.",
+            "With --law, also the exponent the reuse law predicts from the base model's D1."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -205,26 +206,30 @@ public final class FitCommand implements Callable<Integer> {
                     abbreviate(e.split(), 6),
                     e.pointsUsed(),
                     num(e.fit().alpha()),
-                    "[" + num(e.fit().alphaCiLow()) + ", " + num(e.fit().alphaCiHigh()) + "]",
+                    Double.isFinite(e.fit().alpha())
+                            ? Numbers.alphaInterval(
+                                    e.fit().alphaCiLow(), e.fit().alphaCiHigh())
+                            : Numbers.DASH,
                     num(e.logLog() == null ? Double.NaN : e.logLog().alpha()),
                     num(e.local() == null ? Double.NaN : e.local().alpha()),
                     num(e.alphaPredicted()),
                     num(e.fit().e()),
-                    Double.isNaN(e.projectedLossAtTarget())
-                            ? "-"
-                            : num(e.projectedLossAtTarget()) + " [" + num(e.projectedLossCiLow()) + ", "
-                                    + num(e.projectedLossCiHigh()) + "]",
+                    Double.isFinite(e.projectedLossAtTarget())
+                            ? num(e.projectedLossAtTarget()) + " "
+                                    + Numbers.interval(
+                                            e.projectedLossCiLow(), e.projectedLossCiHigh(), 4, 0, Numbers.LOSS_CEILING)
+                            : Numbers.DASH,
                     e.fit().reliability().name().toLowerCase(Locale.ROOT));
         }
     }
 
     private static String num(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "-";
+        return Numbers.fixed(v, 4);
     }
 
     private static String abbreviate(String s, int max) {
         if (s == null) {
-            return "-";
+            return Numbers.DASH;
         }
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }

@@ -17,13 +17,17 @@ public final class FormatOptions {
             description = "Input format (default: ${DEFAULT-VALUE}, by extension then content).")
     InputFormat format;
 
-    @Option(names = "--run-column", paramLabel = "COL", description = "CSV: column holding the run id.")
+    @Option(
+            names = "--run-column",
+            paramLabel = "COL[,COL...]",
+            description = "CSV: column(s) holding the run id; several (e.g. model_size,seed) form one key.")
     String runColumn;
 
     @Option(
             names = "--run-id",
             paramLabel = "ID",
-            description = "Run id for a file without a run column (default: the file name).")
+            description = "Run id for a file without a run column (default: the file name; with several"
+                    + " inputs of the same name, enough of their paths to tell them apart).")
     String runId;
 
     @Option(names = "--tokens-column", paramLabel = "COL", description = "CSV: column with D2 in tokens.")

@@ -5,6 +5,7 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -40,6 +41,27 @@ public final class KafkaOptions {
             defaultValue = "satwatch.events",
             description = "Events topic (default: ${DEFAULT-VALUE}).")
     String topic;
+
+    @Option(
+            names = "--kafka-timeout",
+            defaultValue = "10s",
+            converter = DurationConverter.class,
+            paramLabel = "DURATION",
+            description = "How long to wait for Kafka to answer before giving up with one clear error"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration kafkaTimeout;
+
+    /**
+     * The Kafka client properties these flags describe, once the cluster has answered a metadata request: a
+     * command-line tool should say "cannot reach Kafka" once, in seconds, rather than retry in the log.
+     *
+     * @throws CliException ({@link ExitCodes#UNAVAILABLE}) when no broker answers within {@code --kafka-timeout}
+     */
+    Map<String, Object> reachableClientProperties() {
+        Map<String, Object> props = clientProperties();
+        KafkaReachability.require(props, kafkaTimeout);
+        return props;
+    }
 
     /** The Kafka client properties these flags describe. */
     Map<String, Object> clientProperties() {

@@ -1,6 +1,7 @@
 package dev.satwatch.cli;
 
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.Numbers;
 import dev.satwatch.fit.CurveSummary;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.io.RunData;
@@ -225,6 +226,19 @@ public final class LawFitCommand implements Callable<Integer> {
         }
     }
 
+    /** {@code 0.4000±0.0100}; the ± part left out when the standard error is unknown. */
+    static String plusMinus(double value, double stdErr, int digits) {
+        return Numbers.fixed(value, digits) + (Double.isFinite(stdErr) ? "±" + Numbers.fixed(stdErr, digits) : "");
+    }
+
+    /** Where the law's exponent reaches 0, with an SI suffix, or that it never does (α3 ≤ 0). */
+    static String saturation(ReuseLaw law) {
+        double d1 = law.saturationD1();
+        return Double.isFinite(d1) && d1 > 0
+                ? "exponent α(D1) reaches 0 at D1* = " + Numbers.billions(d1) + " tokens"
+                : "exponent α(D1) never reaches 0 (α3 ≤ 0: it does not fall with D1)";
+    }
+
     private static void printTable(PrintWriter out, List<ReportJson.LawReportEntry> entries) {
         for (ReportJson.LawReportEntry entry : entries) {
             LawFit f = entry.fit();
@@ -233,29 +247,17 @@ public final class LawFitCommand implements Callable<Integer> {
                 out.println("  no law: needs at least two runs with different D1 and enough points each");
             } else {
                 ReuseLaw l = f.law();
-                out.printf(
-                        Locale.ROOT,
-                        "  A=%.4g±%.2g  α1=%.4f±%.4f  α2=%.4f±%.4f  α3=%.4f±%.4f  E=%.4f±%.4f  rmse(log)=%.2e%n",
-                        l.a(),
-                        f.stdErr().a(),
-                        l.alpha1(),
-                        f.stdErr().alpha1(),
-                        l.alpha2(),
-                        f.stdErr().alpha2(),
-                        l.alpha3(),
-                        f.stdErr().alpha3(),
-                        l.e(),
-                        f.stdErr().e(),
-                        f.rmse());
+                out.println("  A=" + plusMinus(l.a(), f.stdErr().a(), 4)
+                        + "  α1=" + plusMinus(l.alpha1(), f.stdErr().alpha1(), 4)
+                        + "  α2=" + plusMinus(l.alpha2(), f.stdErr().alpha2(), 4)
+                        + "  α3=" + plusMinus(l.alpha3(), f.stdErr().alpha3(), 4)
+                        + "  E=" + plusMinus(l.e(), f.stdErr().e(), 4)
+                        + "  rmse(log)=" + Numbers.fixed(f.rmse(), 5));
                 LawInterval a3 = l.alpha3Interval();
-                out.printf(
-                        Locale.ROOT,
-                        "  α3 = %.4f, 95%% interval [%.4f, %.4f]: %s%n",
-                        l.alpha3(),
-                        a3.low(),
-                        a3.high(),
-                        l.alpha3Sign().description());
-                out.printf(Locale.ROOT, "  exponent α(D1) reaches 0 at D1* = %.3g billion tokens%n", l.saturationD1());
+                out.println("  α3 = " + Numbers.fixed(l.alpha3(), 4) + ", 95% interval [" + Numbers.fixed(a3.low(), 4)
+                        + ", " + Numbers.fixed(a3.high(), 4) + "]: "
+                        + l.alpha3Sign().description());
+                out.println("  " + saturation(l));
             }
             LawPublication pub = entry.publication();
             if (pub != null) {
@@ -284,11 +286,11 @@ public final class LawFitCommand implements Callable<Integer> {
                 for (LeaveOneOut l : entry.leaveOneOut()) {
                     out.printf(
                             Locale.ROOT,
-                            "  %-32s %12.5f %12.5f %8.3f%%%n",
+                            "  %-32s %12s %12s %9s%n",
                             l.runId(),
-                            l.predictedFinalLoss(),
-                            l.actualFinalLoss(),
-                            100 * l.relErr());
+                            Numbers.fixed(l.predictedFinalLoss(), 5),
+                            Numbers.fixed(l.actualFinalLoss(), 5),
+                            Double.isFinite(l.relErr()) ? Numbers.fixed(100 * l.relErr(), 3) + "%" : Numbers.DASH);
                 }
             }
         }

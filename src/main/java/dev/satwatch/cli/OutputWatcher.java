@@ -3,6 +3,7 @@ package dev.satwatch.cli;
 import dev.satwatch.config.Topics;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.Numbers;
 import dev.satwatch.serde.LawFileException;
 import dev.satwatch.serde.LawJson;
 import java.io.BufferedWriter;
@@ -111,15 +112,7 @@ final class OutputWatcher implements Runnable, AutoCloseable {
                 String setting = new String(r.key(), StandardCharsets.UTF_8);
                 for (LawJson.Entry e : LawJson.parse(new String(r.value(), StandardCharsets.UTF_8), Topics.LAWS.name())
                         .values()) {
-                    out.printf(
-                            Locale.ROOT,
-                            "LAW      %-26s α(D1) = %.3f − %.4f·ln D1, E = %.3f (from %d runs; α = 0 at D1 = %.3g B)%n",
-                            setting,
-                            e.law().alpha2(),
-                            e.law().alpha3(),
-                            e.law().e(),
-                            e.runsUsed(),
-                            e.law().saturationD1());
+                    out.printf(Locale.ROOT, "LAW      %-26s %s%n", setting, lawSentence(e));
                 }
             } else {
                 deadLetters.incrementAndGet();
@@ -128,6 +121,18 @@ final class OutputWatcher implements Runnable, AutoCloseable {
         } catch (RuntimeException | LawFileException e) {
             out.println("note: could not read a record of " + topic + ": " + e.getMessage());
         }
+    }
+
+    /** {@code α(D1) = 0.373 − 0.0250·ln D1, E = 1.700 (from 12 runs; α = 0 at D1 = 3.1T)}, D1 in billions. */
+    static String lawSentence(LawJson.Entry e) {
+        double saturation = e.law().saturationD1();
+        return "α(D1) = " + Numbers.fixed(e.law().alpha2(), 3) + " "
+                + Numbers.minus(e.law().alpha3(), 4)
+                + "·ln D1, E = " + Numbers.fixed(e.law().e(), 3) + " (from " + e.runsUsed() + " runs; "
+                + (Double.isFinite(saturation) && saturation > 0
+                        ? "α = 0 at D1 = " + Numbers.billions(saturation)
+                        : "α never reaches 0")
+                + ")";
     }
 
     private static void append(BufferedWriter file, byte[] json) {
@@ -155,6 +160,13 @@ final class OutputWatcher implements Runnable, AutoCloseable {
             Map<dev.satwatch.event.AlertType, Integer> copy = new EnumMap<>(dev.satwatch.event.AlertType.class);
             copy.putAll(alertsByRun.getOrDefault(runId, Map.of()));
             return copy;
+        }
+    }
+
+    /** Alerts open now, over every run. */
+    int openCount() {
+        synchronized (latest) {
+            return alertsByRun.values().stream().mapToInt(Map::size).sum();
         }
     }
 

@@ -1,14 +1,14 @@
 package dev.satwatch.cli;
 
+import ch.qos.logback.classic.Level;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.io.CurveReader;
-import dev.satwatch.io.InputFormatException;
 import dev.satwatch.io.InputProblem;
 import dev.satwatch.io.ReadResult;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +42,9 @@ public final class ReplayCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    LogOptions log;
+
+    @Mixin
     InputOptions input;
 
     @Mixin
@@ -56,12 +59,14 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        log.apply(Level.ERROR);
         PrintWriter err = spec.commandLine().getErr();
         try {
-            var props = kafka.clientProperties();
+            var props = kafka.reachableClientProperties();
             try (EventPublisher publisher = new EventPublisher(props, kafka.topic)) {
+                Map<Path, String> defaultIds = CurveReader.defaultRunIds(input.inputs);
                 for (Path file : input.inputs) {
-                    replay(file, publisher, err);
+                    replay(file, defaultIds.get(file), publisher, err);
                 }
                 err.println(publisher.finish("replayed"));
             }
@@ -75,16 +80,8 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private void replay(Path file, EventPublisher publisher, PrintWriter err) {
-        if (!Files.isRegularFile(file)) {
-            throw new CliException(ExitCodes.NO_INPUT, file + ": no such file");
-        }
-        ReadResult result;
-        try {
-            result = CurveReader.read(file, input.read.format, input.read.csvMapping());
-        } catch (InputFormatException e) {
-            throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
-        }
+    private void replay(Path file, String defaultRunId, EventPublisher publisher, PrintWriter err) {
+        ReadResult result = CurveInputs.read(file, input.read, defaultRunId);
         for (InputProblem p : result.problems()) {
             err.println("warning: not sent: " + p.describe());
         }

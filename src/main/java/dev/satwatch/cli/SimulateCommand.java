@@ -1,5 +1,6 @@
 package dev.satwatch.cli;
 
+import ch.qos.logback.classic.Level;
 import dev.satwatch.serde.EventCodec;
 import dev.satwatch.sim.Fleet;
 import dev.satwatch.sim.FleetSpec;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -38,6 +40,9 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    LogOptions log;
 
     @Option(names = "--runs", defaultValue = "50", description = "Runs in the fleet (default: ${DEFAULT-VALUE}).")
     int runs;
@@ -105,9 +110,14 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        log.apply(Level.ERROR);
         PrintWriter err = spec.commandLine().getErr();
-        if (runs < 1 || points < 10) {
-            err.println("satwatch simulate: --runs must be ≥ 1 and --points ≥ 10");
+        if (runs < 1) {
+            err.println("satwatch simulate: --runs must be at least 1 (got " + runs + ")");
+            return ExitCodes.USAGE;
+        }
+        if (points < 10) {
+            err.println("satwatch simulate: --points must be at least 10 (got " + points + ")");
             return ExitCodes.USAGE;
         }
         FleetSpec fleetSpec;
@@ -155,7 +165,7 @@ public final class SimulateCommand implements Callable<Integer> {
         double effectiveRate = duration != null ? 0 : rate;
         Duration span = duration != null ? duration : Duration.ZERO;
         try (ShutdownSignal shutdown = new ShutdownSignal();
-                EventPublisher publisher = new EventPublisher(kafka.clientProperties(), kafka.topic)) {
+                EventPublisher publisher = new EventPublisher(kafka.reachableClientProperties(), kafka.topic)) {
             SimulationFeed feed = new SimulationFeed(events, span, effectiveRate, publisher);
             Thread thread = new Thread(feed, "satwatch-simulator");
             thread.start();

@@ -1,5 +1,6 @@
 package dev.satwatch.cli;
 
+import ch.qos.logback.classic.Level;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.io.FileTailer;
 import dev.satwatch.io.InputFormat;
@@ -46,11 +47,14 @@ public final class TailCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    LogOptions log;
+
     @Option(
-            names = {"-f", "--file"},
+            names = {"-f", "--file", "-i", "--input"},
             required = true,
             paramLabel = "FILE",
-            description = "The log to follow.")
+            description = "The log to follow (--input as in fit, replay and demo).")
     Path file;
 
     @Mixin
@@ -70,6 +74,7 @@ public final class TailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        log.apply(Level.ERROR);
         PrintWriter err = spec.commandLine().getErr();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -102,7 +107,7 @@ public final class TailCommand implements Callable<Integer> {
 
     private int follow(PrintWriter err, AtomicBoolean stop) {
         InputFormat format = format();
-        var props = kafka.clientProperties();
+        var props = kafka.reachableClientProperties();
         try (EventPublisher publisher = new EventPublisher(props, kafka.topic);
                 FileTailer tailer = new FileTailer(file, fromEnd)) {
             LineDecoder decoder = newDecoder(format, tailer);

@@ -44,9 +44,14 @@ final class CsvLineDecoder implements LineDecoder {
     private RunMeta lastMeta = RunMeta.EMPTY;
 
     CsvLineDecoder(Path source, CsvMapping mapping) {
+        this(source, mapping, null);
+    }
+
+    /** A decoder whose rows belong to {@code defaultRunId} when there is no run column (null: the file's stem). */
+    CsvLineDecoder(Path source, CsvMapping mapping, String defaultRunId) {
         this.source = source;
         this.mapping = mapping;
-        this.fallbackRunId = stem(source);
+        this.fallbackRunId = defaultRunId != null ? defaultRunId : stem(source);
         double tps = mapping.tokensPerStep();
         this.metaTokensPerStep = mapping.hasTokensPerStep() && tps == Math.rint(tps) && tps < 0x1p63 ? (long) tps : 0L;
     }
@@ -126,7 +131,7 @@ final class CsvLineDecoder implements LineDecoder {
         if (mapping.fixedRunId() != null) {
             runIdx = new int[0];
         } else if (mapping.runColumn() != null) {
-            String[] parts = mapping.runColumn().split("\\+");
+            String[] parts = CsvMapping.runColumns(mapping.runColumn());
             runIdx = new int[parts.length];
             for (int i = 0; i < parts.length; i++) {
                 runIdx[i] = column(index, names, parts[i], null, "run", at);

@@ -23,8 +23,10 @@ import java.util.List;
  * <p>Rules: a loss column is required. D2 comes from the tokens column, or, when there is none or
  * its cell is empty, from {@code step × tokensPerStep}; with neither the file is rejected (pass
  * tokens per step). The run id is {@code fixedRunId} when given, else the run column, else the
- * file name without extension. A run column may name several columns joined by {@code +}
- * (e.g. {@code model_size+seed}); their values are joined with {@code -} into the run id. D1 comes
+ * file name without extension (the caller may pass a longer default, e.g. the relative path, so
+ * that files of the same name stay apart). A run column may name several columns joined by
+ * {@code ,} or {@code +} (e.g. {@code model_size,seed}): the composite run key, whose values are
+ * joined with {@code -} into the run id. D1 comes
  * from the d1 column, else {@code d1Value}. The split is {@code split} when given, else
  * {@code train} when the loss column's name contains "train", else {@code val}. Token counts are raw
  * tokens (not billions).
@@ -61,6 +63,19 @@ public record CsvMapping(
     static final List<String> LR_NAMES = List.of("lr", "learning_rate");
     static final List<String> D1_NAMES = List.of("d1", "d1_tokens");
     static final List<String> SETTING_NAMES = List.of("setting");
+
+    /**
+     * The column names of a run-column flag: several joined by {@code ,} or {@code +} form a composite key.
+     *
+     * @param runColumn e.g. {@code run}, {@code model_size,seed} or {@code model_size+seed}
+     * @return the names, stripped, in order
+     */
+    public static String[] runColumns(String runColumn) {
+        return java.util.Arrays.stream(runColumn.split("[,+]"))
+                .map(String::strip)
+                .filter(n -> !n.isEmpty())
+                .toArray(String[]::new);
+    }
 
     /** Everything auto-detected; no tokens per step, D1 or fixed run id. */
     public static CsvMapping defaults() {

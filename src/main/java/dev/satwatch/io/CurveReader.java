@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a whole curve file (satwatch JSONL, CSV or {@code trainer_state.json}) into events, for
@@ -40,6 +42,18 @@ public final class CurveReader {
      * @throws InputFormatException when the file cannot be used at all (see the class comment)
      */
     public static ReadResult read(Path file, InputFormat format, CsvMapping csv) throws InputFormatException {
+        return read(file, format, csv, null);
+    }
+
+    /**
+     * Reads {@code file}, naming a run that the file does not name (a CSV without a run column, a
+     * {@code trainer_state.json}) {@code defaultRunId}.
+     *
+     * @param defaultRunId e.g. from {@link #defaultRunIds}; null for the file's own default
+     * @see #read(Path, InputFormat, CsvMapping)
+     */
+    public static ReadResult read(Path file, InputFormat format, CsvMapping csv, String defaultRunId)
+            throws InputFormatException {
         InputFormat.requireReadableFile(file);
         InputFormat f = format == null || format == InputFormat.AUTO ? InputFormat.detect(file) : format;
         CsvMapping mapping = csv == null ? CsvMapping.defaults() : csv;
@@ -50,9 +64,9 @@ public final class CurveReader {
             } catch (IOException e) {
                 throw new InputFormatException(file + ": cannot read (" + e.getMessage() + ")", e);
             }
-            return TrainerStateReader.read(file, content, mapping);
+            return TrainerStateReader.read(file, content, mapping, defaultRunId);
         }
-        LineDecoder decoder = LineDecoder.of(f, file, mapping);
+        LineDecoder decoder = LineDecoder.of(f, file, mapping, defaultRunId);
         List<RunEvent> events = new ArrayList<>();
         List<InputProblem> problems = new ArrayList<>();
         try (BufferedReader reader =
@@ -71,6 +85,63 @@ public final class CurveReader {
                     + " its columns, e.g. run,tokens,loss");
         }
         return new ReadResult(events, problems, decoder.linesSeen());
+    }
+
+    /**
+     * The default run id of each file, unique across {@code files}: the file's own default (the file name
+     * without extension; a {@code trainer_state.json}'s folder) when no other file has it, else the path's last
+     * parts, as many as make it unique (e.g. {@code 25M/constant_24000} and {@code 100M/constant_24000}), so
+     * that files of the same name are never merged into one run.
+     *
+     * @param files the input files, in order (duplicates map to the same id)
+     * @return file → default run id, in the files' order
+     */
+    public static Map<Path, String> defaultRunIds(List<Path> files) {
+        Map<Path, List<String>> names = new LinkedHashMap<>();
+        for (Path file : files) {
+            names.putIfAbsent(
+                    file.toAbsolutePath().normalize(),
+                    ownNames(file.toAbsolutePath().normalize()));
+        }
+        Map<Path, String> ids = new LinkedHashMap<>();
+        for (Path file : files) {
+            Path normal = file.toAbsolutePath().normalize();
+            List<String> mine = names.get(normal);
+            int depth = 1;
+            while (depth < mine.size() && collides(names, normal, depth)) {
+                depth++;
+            }
+            ids.put(file, String.join("/", tail(mine, depth)));
+        }
+        return ids;
+    }
+
+    /** The path parts naming a file's run: its folders, then its default run id in place of the last part. */
+    private static List<String> ownNames(Path file) {
+        boolean trainerState =
+                file.getFileName() != null && file.getFileName().toString().equals("trainer_state.json");
+        String own = trainerState ? TrainerStateReader.runIdFromPath(file) : CsvLineDecoder.stem(file);
+        List<String> parts = new ArrayList<>();
+        for (Path part : file) {
+            parts.add(part.toString());
+        }
+        // Up to the part the default id comes from (a trainer_state.json's run folder), which it replaces.
+        int last = parts.lastIndexOf(trainerState ? own : file.getFileName().toString());
+        List<String> kept = new ArrayList<>(parts.subList(0, Math.max(0, last)));
+        kept.add(own);
+        return kept;
+    }
+
+    /** Whether another file's last {@code depth} names equal this file's. */
+    private static boolean collides(Map<Path, List<String>> names, Path file, int depth) {
+        List<String> mine = tail(names.get(file), depth);
+        return names.entrySet().stream()
+                .anyMatch(o ->
+                        !o.getKey().equals(file) && tail(o.getValue(), depth).equals(mine));
+    }
+
+    private static List<String> tail(List<String> names, int depth) {
+        return names.subList(Math.max(0, names.size() - depth), names.size());
     }
 
     private static void add(LineDecoder.Decoded d, List<RunEvent> events, List<InputProblem> problems) {

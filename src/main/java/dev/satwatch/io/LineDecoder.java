@@ -55,9 +55,20 @@ public sealed interface LineDecoder permits JsonlLineDecoder, CsvLineDecoder {
      *     lines: use {@link CurveReader#read}) and {@link InputFormat#AUTO} (detect first)
      */
     static LineDecoder of(InputFormat format, Path source, CsvMapping csv) throws InputFormatException {
+        return of(format, source, csv, null);
+    }
+
+    /**
+     * A decoder for {@code format} whose CSV rows without a run column belong to {@code defaultRunId}.
+     *
+     * @param defaultRunId run id of a CSV without a run column; null for the file name without extension
+     * @see #of(InputFormat, Path, CsvMapping)
+     */
+    static LineDecoder of(InputFormat format, Path source, CsvMapping csv, String defaultRunId)
+            throws InputFormatException {
         return switch (format) {
             case JSONL -> new JsonlLineDecoder(source);
-            case CSV -> new CsvLineDecoder(source, csv == null ? CsvMapping.defaults() : csv);
+            case CSV -> new CsvLineDecoder(source, csv == null ? CsvMapping.defaults() : csv, defaultRunId);
             case TRAINER_STATE ->
                 throw new InputFormatException(
                         source + ": trainer_state.json is one JSON document, not lines; read it whole");

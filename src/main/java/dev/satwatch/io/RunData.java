@@ -62,7 +62,9 @@ public record RunData(String runId, RunMeta meta, Map<String, List<LossPoint>> p
      * Groups events by run, in first-seen order. A loss point without D2 ({@code d2Tokens} NaN) gets
      * {@code step × tokensPerStep}, with tokens per step from its own inline metadata or else from the
      * run's merged metadata; when neither is known the point is dropped and counted in a problem.
-     * Duplicate and out-of-order points are kept (sorted by D2); the fitter bins them.
+     * Duplicate and out-of-order points are kept (sorted by D2); the fitter bins them. A run whose steps
+     * repeat or whose tokens go backwards in arrival order gets a problem too: that is how several runs
+     * merged under one id look.
      *
      * @param events events of any number of runs, in any order
      * @return the runs and the problems
@@ -142,10 +144,46 @@ public record RunData(String runId, RunMeta meta, Map<String, List<LossPoint>> p
                             + " loss point(s) without d2_tokens dropped: no tokens_per_step known (send d2_tokens,"
                             + " or tokens_per_step on run_started)");
                 }
+                String merged = mergeSigns(kept);
+                if (merged != null) {
+                    problems.add("run '" + runId + "', split '" + split.getKey() + "': " + merged
+                            + ": several runs merged under one id? Give each run its own id (a run column, or"
+                            + " several: --run-column a,b)");
+                }
                 kept.sort(Comparator.comparingDouble(LossPoint::d2Tokens));
                 resolved.put(split.getKey(), kept);
             }
             return new RunData(runId, meta, resolved, status);
+        }
+
+        /**
+         * What, in arrival order, says that points of several runs share this id: steps seen before, tokens
+         * lower than the point before. Null when neither happens.
+         */
+        private static String mergeSigns(List<LossPoint> arrival) {
+            java.util.Set<Long> steps = new java.util.HashSet<>();
+            int repeated = 0;
+            long firstRepeated = -1;
+            int backwards = 0;
+            double previous = Double.NEGATIVE_INFINITY;
+            for (LossPoint p : arrival) {
+                if (p.step() >= 0 && !steps.add(p.step())) {
+                    repeated++;
+                    firstRepeated = firstRepeated < 0 ? p.step() : firstRepeated;
+                }
+                if (p.d2Tokens() < previous) {
+                    backwards++;
+                }
+                previous = p.d2Tokens();
+            }
+            List<String> signs = new ArrayList<>();
+            if (repeated > 0) {
+                signs.add(repeated + " point(s) repeat an earlier step (first: step " + firstRepeated + ")");
+            }
+            if (backwards > 0) {
+                signs.add("tokens go backwards " + backwards + " time(s)");
+            }
+            return signs.isEmpty() ? null : String.join(" and ", signs);
         }
 
         /** The point with a finite D2, or null when it cannot be had. */

@@ -36,6 +36,12 @@ final class TrainerStateReader {
     private TrainerStateReader() {}
 
     static ReadResult read(Path file, byte[] content, CsvMapping mapping) throws InputFormatException {
+        return read(file, content, mapping, null);
+    }
+
+    /** Reads {@code content}; its run id is the fixed one, else {@code defaultRunId}, else the folder's name. */
+    static ReadResult read(Path file, byte[] content, CsvMapping mapping, String defaultRunId)
+            throws InputFormatException {
         List<LocatedObject> entries;
         try {
             entries = EventJsonDocument.objectsOfArray(content, "log_history");
@@ -43,7 +49,9 @@ final class TrainerStateReader {
             throw new InputFormatException(file + ": not a readable trainer_state.json: " + e.getMessage(), e);
         }
         long lines = countLines(content);
-        String runId = mapping.fixedRunId() != null ? mapping.fixedRunId() : runIdFromPath(file);
+        String runId = mapping.fixedRunId() != null
+                ? mapping.fixedRunId()
+                : defaultRunId != null ? defaultRunId : runIdFromPath(file);
         RunMeta meta = Double.isNaN(mapping.d1Value())
                 ? RunMeta.EMPTY
                 : new RunMeta(null, null, mapping.d1Value(), Double.NaN, Double.NaN, 0L);

@@ -13,6 +13,8 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -29,6 +31,13 @@ public final class CurvePlot {
         new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127),
         new Color(188, 189, 34), new Color(23, 190, 207)
     };
+
+    /** The law's predicted curves, and nothing else, are dashed. */
+    static final BasicStroke LAW_STROKE =
+            new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
+
+    /** Height of one legend line, to size the chart so that every run's entry shows. */
+    private static final int LEGEND_LINE_PX = 20;
 
     private CurvePlot() {}
 
@@ -49,10 +58,27 @@ public final class CurvePlot {
     /** Writes a PNG of the runs to {@code out} (overwriting it). */
     public static void writePng(List<Run> runs, Path out, String title) throws IOException {
         System.setProperty("java.awt.headless", "true");
+        XYChart chart = chart(runs, title);
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try (OutputStream os = Files.newOutputStream(out)) {
+            BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
+        }
+    }
+
+    /**
+     * The chart of the runs: per run its points (the legend's entry: the run id and its fitted α), its fitted curve
+     * as a solid line in the same colour, and its law's predicted curve dashed, only when a law applies. The
+     * legend sits beside the plot, one line per run, and the chart grows to hold it.
+     */
+    static XYChart chart(List<Run> runs, String title) {
+        boolean anyLaw = runs.stream().anyMatch(r -> r.law() != null && r.d1() > 0);
         XYChart chart = new XYChartBuilder()
-                .width(1000)
-                .height(650)
-                .title(title)
+                .width(1200)
+                .height(Math.max(650, 140 + LEGEND_LINE_PX * runs.size()))
+                .title(title + (anyLaw ? " (solid: fit, dashed: law)" : " (lines: fit)"))
                 .xAxisTitle("D2 (billions of tokens, log)")
                 .yAxisTitle("loss (log)")
                 .build();
@@ -63,7 +89,8 @@ public final class CurvePlot {
         chart.getStyler().setYAxisDecimalPattern("0.00");
         chart.getStyler().setMarkerSize(4);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendVisible(runs.size() <= 12);
+        chart.getStyler().setLegendVisible(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
 
         int i = 0;
         for (Run run : runs) {
@@ -72,24 +99,28 @@ public final class CurvePlot {
             if (observed[0].length == 0) {
                 continue;
             }
-            XYSeries points = chart.addSeries(run.runId(), observed[0], observed[1]);
+            boolean fitted = run.fit() != null && run.fit().converged();
+            XYSeries points = chart.addSeries(
+                    run.runId() + (fitted ? " α=" + fmt(run.fit().alpha()) : ""), observed[0], observed[1]);
             points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             points.setMarker(SeriesMarkers.CIRCLE);
             points.setMarkerColor(color);
 
             double lo = observed[0][0];
             double hi = Math.max(observed[0][observed[0].length - 1], finiteOr(run.targetD2(), 0));
-            if (run.fit() != null && run.fit().converged()) {
+            if (fitted) {
                 double[] xs = logspace(lo, hi);
                 double[] ys = new double[xs.length];
                 for (int k = 0; k < xs.length; k++) {
                     ys[k] = run.fit().predict(xs[k]);
                 }
-                XYSeries fitted =
-                        chart.addSeries(run.runId() + " fit α=" + fmt(run.fit().alpha()), xs, ys);
-                fitted.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-                fitted.setMarker(SeriesMarkers.NONE);
-                fitted.setLineColor(color);
+                XYSeries curve = chart.addSeries(run.runId() + " fit", xs, ys);
+                curve.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+                curve.setMarker(SeriesMarkers.NONE);
+                curve.setLineColor(color);
+                // XChart would cycle dash patterns over the series; dashed means the law, so fits are solid.
+                curve.setLineStyle(SeriesLines.SOLID);
+                curve.setShowInLegend(false);
             }
             if (run.law() != null && run.d1() > 0) {
                 double[] xs = logspace(lo, hi);
@@ -102,17 +133,11 @@ public final class CurvePlot {
                 predicted.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 predicted.setMarker(SeriesMarkers.NONE);
                 predicted.setLineColor(color);
-                predicted.setLineStyle(new BasicStroke(
-                        1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+                predicted.setLineStyle(LAW_STROKE);
+                predicted.setShowInLegend(false);
             }
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        try (OutputStream os = Files.newOutputStream(out)) {
-            BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
-        }
+        return chart;
     }
 
     /** The (x in billions, y) pairs with both positive and finite, sorted by x. */

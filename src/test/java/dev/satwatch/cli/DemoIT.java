@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -17,6 +20,9 @@ class DemoIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** A line of logback.xml's pattern ({@code HH:mm:ss.SSS LEVEL logger - msg}) from a logger outside satwatch. */
+    static final String KAFKA_LOG_LINE = "\\d{2}:\\d{2}:\\d{2}\\.\\d{3} [A-Z]+ +(?!d\\.s\\.|dev\\.satwatch)\\S+ - .*";
+
     @TempDir
     Path dir;
 
@@ -24,8 +30,16 @@ class DemoIT {
     void shouldRunTheMainJobAndWriteWhatTheOutputTopicsHeld() throws Exception {
         Path out = dir.resolve("out");
 
-        CliRunner.Result r =
-                CliRunner.run("demo", "--duration", "30s", "--runs", "6", "--seed", "3", "--out", out.toString());
+        PrintStream original = System.err;
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        CliRunner.Result r;
+        try {
+            // logback's console appender writes to whatever System.err is at the time.
+            System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+            r = CliRunner.run("demo", "--duration", "30s", "--runs", "6", "--seed", "3", "--out", out.toString());
+        } finally {
+            System.setErr(original);
+        }
 
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out())
@@ -50,5 +64,14 @@ class DemoIT {
         }
         // Nothing lost: every event sent was processed (the summary reconciles the counters).
         assertThat(r.out()).containsPattern("events: (\\d+) sent, \\1 processed");
+        // Quiet: no log line of Kafka (nor of satwatch below WARN), and no fleet table printed twice.
+        assertThat(logged.toString(StandardCharsets.UTF_8).lines())
+                .as("log lines at default verbosity")
+                .noneMatch(line -> line.matches(KAFKA_LOG_LINE) || line.contains(" INFO "));
+        // Each table starts with its progress line; an unchanged table (same counts, same fits) is not printed again.
+        List<String> tables =
+                r.out().lines().filter(line -> line.startsWith("-- ")).toList();
+        assertThat(tables).as("fleet tables").isNotEmpty().doesNotHaveDuplicates();
+        assertThat(r.out()).contains("alerts open now");
     }
 }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * 5 s refresh timer fires without the test waiting 5 s of wall time), and returns the DOM it ended with or a
  * screenshot, plus Chromium's log.
  *
- * <p>Chromium is {@code /usr/bin/chromium} (Debian package {@code chromium}; {@code .ci/run} installs it). When it is
+ * <p>Chromium is {@code /usr/bin/chromium} (Debian package {@code chromium}; {@code scripts/test} installs it). When it is
  * absent, {@link #find()} fails the test with that message: a skipped browser test would hide a broken page.
  *
  * <p>Each call starts its own browser with a fresh profile under {@code work}; instances are not thread-safe.
@@ -45,7 +45,7 @@ final class DashboardBrowser {
     static DashboardBrowser find(Path work) {
         if (!Files.isExecutable(CHROMIUM)) {
             throw new AssertionError(CHROMIUM + " not found: the dashboard browser test needs Debian's chromium"
-                    + " package, which .ci/run installs (apt-get install -y chromium)");
+                    + " package, which scripts/test installs (apt-get install -y chromium)");
         }
         return new DashboardBrowser(CHROMIUM, work);
     }
@@ -53,6 +53,11 @@ final class DashboardBrowser {
     /** Loads {@code url}, runs it for {@link #VIRTUAL_TIME_BUDGET_MS} of virtual time and dumps the DOM. */
     Visit dumpDom(URI url) throws IOException, InterruptedException {
         return run(url, List.of("--dump-dom"));
+    }
+
+    /** As {@link #dumpDom(URI)} in a window {@code width} × {@code height} CSS pixels. */
+    Visit dumpDom(URI url, int width, int height) throws IOException, InterruptedException {
+        return run(url, List.of("--window-size=" + width + "," + height, "--dump-dom"));
     }
 
     /** Loads {@code url} in a 1280×900 window and writes a PNG screenshot to {@code png}. */

@@ -59,6 +59,36 @@ record DashboardPage(
                 html);
     }
 
+    /** The texts of uPlot's legend values ({@code <td class="u-value">}), series by series, the x value first. */
+    List<String> legendValues() {
+        List<String> values = new ArrayList<>();
+        Matcher m = Pattern.compile("class=\"u-value\"[^>]*>([^<]*)<").matcher(html);
+        while (m.find()) {
+            values.add(unescape(m.group(1)));
+        }
+        return values;
+    }
+
+    /** A measure the stub server's layout probe wrote ({@code rows}, {@code page-x}, {@code table-x}), e.g. "30/30". */
+    String probe(String key) {
+        String all = attribute(group(BODY, html, 1), "data-probe");
+        if (all == null) {
+            return null;
+        }
+        for (String part : all.split(";")) {
+            if (part.startsWith(key + "=")) {
+                return part.substring(key.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /** The highest loss the chart draws ({@code #chart[data-chart-loss-max]}); NaN when absent. */
+    double chartLossMax() {
+        String v = attribute(group(CHART, html, 0), "data-chart-loss-max");
+        return v == null || v.isEmpty() ? Double.NaN : Double.parseDouble(v);
+    }
+
     private static String group(Pattern p, String s, int group) {
         Matcher m = p.matcher(s);
         return m.find() ? m.group(group) : "";

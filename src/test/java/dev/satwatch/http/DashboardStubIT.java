@@ -120,6 +120,107 @@ class DashboardStubIT {
         }
     }
 
+    @Test
+    void shouldReachEveryRowOfAThirtyRunFleetWithoutSidewaysScrollingAt1400Pixels() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start().withLayoutProbe()) {
+            ObjectNode[] fleet = new ObjectNode[30];
+            for (int i = 0; i < fleet.length; i++) {
+                // Long ids and two alerts per run: the widest cells a real fleet has.
+                fleet[i] = summary(String.format("cpt-code-1b-d1-300b-seed-%02d", i), 0.31);
+                ((ArrayNode) fleet[i].get("open_alerts")).add("EXPONENT_BELOW_PREDICTION");
+            }
+            api.answer("/api/runs", 200, runs(fleet))
+                    .answer(
+                            "/api/runs/cpt-code-1b-d1-300b-seed-00",
+                            200,
+                            detail("x", 20, 15, 15).toString())
+                    .answer("/api/alerts", 200, "{\"alerts\":[]}");
+
+            DashboardPage page =
+                    DashboardBrowser.find(dir).dumpDom(api.uri(), 1400, 900).page();
+
+            assertThat(page.errors()).as(page.html()).isZero();
+            assertThat(page.runIds()).hasSize(30);
+            assertThat(page.probe("rows"))
+                    .as("fleet rows inside the table's visible box")
+                    .isEqualTo("30/30");
+            assertThat(scrolls(page.probe("page-x")))
+                    .as("page scrolls sideways")
+                    .isFalse();
+            assertThat(scrolls(page.probe("table-x")))
+                    .as("table scrolls sideways")
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void shouldShowTheLatestNumbersInTheChartLegendBeforeAnyHover() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            api.answer("/api/runs", 200, runs(summary("stub-a", 0.31)))
+                    .answer(
+                            "/api/runs/stub-a",
+                            200,
+                            detail("stub-a", 20, 15, 15).toString())
+                    .answer("/api/alerts", 200, "{\"alerts\":[]}");
+
+            DashboardPage page = DashboardBrowser.find(dir).dumpDom(api.uri()).page();
+
+            assertThat(page.errors()).as(page.html()).isZero();
+            // x, binned loss, warmup/anneal, fitted, predicted: each the series' latest value, none a dash.
+            assertThat(page.legendValues()).as(page.html()).hasSize(5).allMatch(v -> v.matches("\\d+(\\.\\d+)?"));
+        }
+    }
+
+    @Test
+    void shouldClipADivergedRunsFittedCurveToTheLossRangeOfItsData() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            ObjectNode diverged = detail("boom", 20, 15, 0);
+            // The fit of a diverged run: the curve shoots to loss 20 at the end, far above every binned point.
+            ArrayNode fitted = (ArrayNode) diverged.get("fitted_curve");
+            for (int i = 0; i < 5; i++) {
+                ((ObjectNode) fitted.get(fitted.size() - 1 - i)).put("loss", 20.0 - i);
+            }
+            api.answer("/api/runs", 200, runs(summary("boom", 0.31)))
+                    .answer("/api/runs/boom", 200, diverged.toString())
+                    .answer("/api/alerts", 200, "{\"alerts\":[]}");
+
+            DashboardPage page = DashboardBrowser.find(dir).dumpDom(api.uri()).page();
+
+            double highestBin = loss(1e9, 0.3);
+            assertThat(page.errors()).as(page.html()).isZero();
+            assertThat(page.chartLossMax()).isLessThanOrEqualTo(highestBin * 1.1);
+            // 20 bins and the 10 fitted points inside the data's range are drawn; the 5 that shoot up are not.
+            assertThat(page.chartPoints()).isEqualTo(30);
+        }
+    }
+
+    @Test
+    void shouldExplainARedExponentThatHasNoAlertYet() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            ObjectNode below = summary("slow", 0.20);
+            below.put("alpha_ci_low", 0.18).put("alpha_ci_high", 0.22).put("alpha_predicted", 0.34);
+            below.putArray("open_alerts");
+            api.answer("/api/runs", 200, runs(below))
+                    .answer("/api/runs/slow", 200, detail("slow", 20, 15, 15).toString())
+                    .answer("/api/alerts", 200, "{\"alerts\":[]}");
+
+            DashboardPage page = DashboardBrowser.find(dir).dumpDom(api.uri()).page();
+
+            assertThat(page.errors()).as(page.html()).isZero();
+            assertThat(page.html())
+                    .containsPattern("<td class=\"num below\" title=\"Red: the whole 95 % interval lies below the"
+                            + " law's predicted α 0.340. The EXPONENT_BELOW_PREDICTION alert opens once this holds on 2"
+                            + " refits in a row.\"")
+                    .contains("α in red");
+        }
+    }
+
+    /** Whether a probe's {@code scrollWidth/clientWidth} means sideways scrolling. */
+    private static boolean scrolls(String widths) {
+        String[] w = widths.split("/");
+        return Integer.parseInt(w[0]) > Integer.parseInt(w[1]);
+    }
+
     private static String runs(ObjectNode... summaries) {
         ObjectNode doc = JSON.createObjectNode();
         ArrayNode list = doc.putArray("runs");

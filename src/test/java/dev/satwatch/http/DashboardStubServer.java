@@ -29,6 +29,36 @@ final class DashboardStubServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
     private final List<String> missing = new CopyOnWriteArrayList<>();
+    private volatile boolean layoutProbe;
+
+    /**
+     * A test-only script the page gets when {@link #withLayoutProbe()} is on: once the page is ready and drawn, it
+     * writes to {@code <body data-probe>} how many fleet rows lie inside the table's visible box (rows hidden in an
+     * inner scroll box are not reachable by scrolling the page) and the page's and the table box's scroll widths
+     * against their visible widths (sideways scrolling).
+     */
+    static final String LAYOUT_PROBE = String.join(
+            "\n",
+            "(function () {",
+            "  function measure() {",
+            "    if (document.body.getAttribute('data-ready') !== '1') { setTimeout(measure, 100); return; }",
+            "    setTimeout(function () {",
+            "      var root = document.documentElement;",
+            "      var wrap = document.querySelector('.table-wrap');",
+            "      var box = wrap.getBoundingClientRect();",
+            "      var rows = document.querySelectorAll('#fleet tbody tr[data-run]');",
+            "      var inside = 0;",
+            "      rows.forEach(function (r) {",
+            "        var b = r.getBoundingClientRect();",
+            "        if (b.top >= box.top - 1 && b.bottom <= box.bottom + 1 && b.height > 0) { inside += 1; }",
+            "      });",
+            "      document.body.setAttribute('data-probe', 'rows=' + inside + '/' + rows.length",
+            "        + ';page-x=' + root.scrollWidth + '/' + root.clientWidth",
+            "        + ';table-x=' + wrap.scrollWidth + '/' + wrap.clientWidth);",
+            "    }, 300);",
+            "  }",
+            "  measure();",
+            "})();");
 
     private DashboardStubServer(HttpServer server) {
         this.server = server;
@@ -40,6 +70,12 @@ final class DashboardStubServer implements AutoCloseable {
         http.createContext("/", stub::handle);
         http.start();
         return stub;
+    }
+
+    /** Adds {@link #LAYOUT_PROBE} to the page. */
+    DashboardStubServer withLayoutProbe() {
+        layoutProbe = true;
+        return this;
     }
 
     /** Answers GET {@code path} (exact, e.g. {@code /api/runs/r1}) with {@code status} and the JSON body. */
@@ -69,8 +105,17 @@ final class DashboardStubServer implements AutoCloseable {
                         answer.json().getBytes(StandardCharsets.UTF_8));
                 return;
             }
+            if (path.equals("/probe.js") && layoutProbe) {
+                send(exchange, 200, contentType(path), LAYOUT_PROBE.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             String resource = resourceFor(path);
             byte[] body = resource == null ? null : read(resource);
+            if (body != null && path.equals("/") && layoutProbe) {
+                body = new String(body, StandardCharsets.UTF_8)
+                        .replace("</head>", "<script src=\"/probe.js\" defer></script>\n</head>")
+                        .getBytes(StandardCharsets.UTF_8);
+            }
             if (body == null) {
                 missing.add(path);
                 send(exchange, 404, "application/json", "{\"error\":\"not found\"}".getBytes(StandardCharsets.UTF_8));

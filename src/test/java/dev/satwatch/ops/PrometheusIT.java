@@ -101,7 +101,7 @@ class PrometheusIT {
     @BeforeAll
     void start() throws Exception {
         if (!Files.isExecutable(PROMETHEUS)) {
-            fail(PROMETHEUS + " is missing: .ci/run installs it (apt-get install prometheus)");
+            fail(PROMETHEUS + " is missing: scripts/test installs it (apt-get install prometheus)");
         }
         kafka = EmbeddedKafka.builder().partitions(2).build().start();
         SatwatchConfig config = SatwatchConfigLoader.create()
