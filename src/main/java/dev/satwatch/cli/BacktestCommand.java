@@ -4,6 +4,7 @@ import dev.satwatch.config.ConfigException;
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.Numbers;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.io.RunData;
 import dev.satwatch.law.CalibrationRun;
@@ -564,17 +565,7 @@ public final class BacktestCommand implements Callable<Integer> {
         private Format() {}
 
         static String tokens(double v) {
-            if (!Double.isFinite(v)) {
-                return "—";
-            }
-            String[] suffix = {"", "k", "M", "B", "T", "P"};
-            int i = 0;
-            double a = v;
-            while (Math.abs(a) >= 999.5 && i < suffix.length - 1) {
-                a /= 1000;
-                i++;
-            }
-            return String.format(Locale.ROOT, Math.abs(a) >= 100 || i == 0 ? "%.0f%s" : "%.3g%s", a, suffix[i]);
+            return Numbers.tokens(v);
         }
 
         static String percent(double v) {

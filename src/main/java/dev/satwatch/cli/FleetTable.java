@@ -42,7 +42,10 @@ final class FleetTable {
         this.columns = List.copyOf(columns);
     }
 
-    /** The demo's columns: run, ground truth, setting, D1, D2, α with its interval, predicted α, gain, alerts. */
+    /**
+     * The demo's columns: run, ground truth, setting, D1, D2, α with its interval, predicted α, gain, the early-stop
+     * decision, alerts.
+     */
     static FleetTable demo() {
         List<Column> c = new ArrayList<>();
         c.add(new Column("run", -12, r -> r.fit().runId()));
@@ -62,10 +65,24 @@ final class FleetTable {
                         : Numbers.DASH));
         c.add(new Column("pred", 6, r -> Numbers.fixed(r.fit().alphaPredicted(), 3)));
         c.add(new Column("gain/B", 9, r -> Numbers.gain(r.fit().gainPerBillionTokens())));
+        c.add(new Column("decision", -34, FleetTable::decision));
         c.add(new Column("open alerts", -1, r -> r.openAlerts().stream()
                 .map(AlertType::name)
                 .collect(Collectors.joining(","))));
         return new FleetTable(c);
+    }
+
+    /**
+     * The early-stop decision of a row: "stop: ≤ 0.6 % to gain, saves 29B tokens" while DIMINISHING_RETURNS is open,
+     * else "continue: ≤ 4.1 % to gain" from the latest refit's bound, else a dash.
+     */
+    static String decision(Row r) {
+        double upper = r.fit().lossGivenUpUpper();
+        if (r.openAlerts().contains(AlertType.DIMINISHING_RETURNS)) {
+            return "stop: ≤ " + Numbers.percent(upper) + " to gain, saves "
+                    + Numbers.tokens(r.fit().tokensSaved()) + " tokens";
+        }
+        return Double.isFinite(upper) ? "continue: ≤ " + Numbers.percent(upper) + " to gain" : Numbers.DASH;
     }
 
     /** This table with one more column at the end (before nothing: the last column is not padded). */

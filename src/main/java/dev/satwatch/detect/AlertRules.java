@@ -3,6 +3,7 @@ package dev.satwatch.detect;
 import dev.satwatch.estimate.RunEstimate;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
+import dev.satwatch.event.Numbers;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.fit.FitResult;
 import dev.satwatch.law.ReuseLaw;
@@ -512,20 +513,8 @@ public final class AlertRules {
         return String.format(Locale.ROOT, "%.3g", v);
     }
 
-    /** Tokens with an SI suffix: 36M, 1.2B, 3T. */
-    static String tokens(double v) {
-        if (!Double.isFinite(v)) {
-            return "—";
-        }
-        double a = Math.abs(v);
-        String[] suffix = {"", "k", "M", "B", "T", "P"};
-        int i = 0;
-        while (a >= 999.5 && i < suffix.length - 1) {
-            a /= 1000;
-            v /= 1000;
-            i++;
-        }
-        return String.format(Locale.ROOT, a >= 100 || i == 0 ? "%.0f%s" : "%.3g%s", v, suffix[i]);
+    private static String tokens(double v) {
+        return Numbers.tokens(v);
     }
 
     private static String pct(double v) {

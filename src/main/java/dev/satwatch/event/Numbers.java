@@ -60,6 +60,14 @@ public final class Numbers {
         return round3(a).signum() == 0 ? "0" : sign + sig3(a);
     }
 
+    /** A fraction as a percentage with one decimal ({@code 0.006} → {@code 0.6 %}); {@link #DASH} when unknown. */
+    public static String percent(double fraction) {
+        if (!Double.isFinite(fraction)) {
+            return DASH;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %%", 100 * fraction);
+    }
+
     /** Billions of tokens (the law's unit) with an SI suffix: {@code tokens(billions × 1e9)}. */
     public static String billions(double billions) {
         return tokens(billions * 1e9);

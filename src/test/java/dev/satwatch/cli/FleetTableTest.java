@@ -41,9 +41,21 @@ class FleetTableTest {
                 2.2,
                 0.000123,
                 0.05,
+                0.003,
+                0.006,
+                29e9,
                 true,
                 true,
                 "reliable");
+    }
+
+    @Test
+    void shouldShowTheStopDecisionWithWhatIsLeftToGainAndTheTokensItSaves() {
+        FitUpdate f = fit("r", 300e9, 20e9, 0.1, 0.05, 0.15);
+        assertThat(FleetTable.decision(new FleetTable.Row(f, null, java.util.List.of(AlertType.DIMINISHING_RETURNS))))
+                .isEqualTo("stop: ≤ 0.6 % to gain, saves 29B tokens");
+        assertThat(FleetTable.decision(new FleetTable.Row(f, null, java.util.List.of())))
+                .isEqualTo("continue: ≤ 0.6 % to gain");
     }
 
     @Test
