@@ -322,10 +322,12 @@ public final class AlertRules {
                                 num(robustScale > 0 ? residual / robustScale : Double.POSITIVE_INFINITY))
                         : String.format(
                                 Locale.ROOT,
-                                "Loss back within its band: %s vs expected %s after %s clean points.",
+                                "Loss back within its band after %s clean points (last %s vs expected %s, %s robust"
+                                        + " scales off).",
+                                config.resolveAfter(),
                                 num(loss),
                                 num(expected),
-                                config.resolveAfter());
+                                num(robustScale > 0 ? Math.abs(residual) / robustScale : 0));
                 out.addAll(emit(state, t, ctx, AlertType.LOSS_SPIKE, Alert.Severity.WARNING, values, Double.NaN, msg));
             }
         }
