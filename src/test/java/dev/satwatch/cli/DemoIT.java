@@ -57,6 +57,9 @@ class DemoIT {
         }
         // Every simulated run is fitted (6 runs, each logging hundreds of points).
         assertThat(runsWithFits).hasSize(6);
+        // The fleet of seed 3 holds anomalies and flat runs: a demo without an alert shows nothing of the product.
+        assertThat(alerts).as("alert transitions of the demo").isNotEmpty();
+        assertThat(alerts).anyMatch(line -> line.contains("\"OPEN\"") || line.contains("\"open\""));
         for (String line : alerts) {
             JsonNode alert = JSON.readTree(line);
             assertThat(alert.get("state").asText()).isIn("OPEN", "RESOLVED", "open", "resolved");

@@ -165,7 +165,7 @@ class AlertRulesTest {
                 .orElseThrow();
         assertThat(open.tokensSaved()).isEqualTo(25e9);
         assertThat(open.values()).containsEntry("budget_fraction", 0.4).containsKey("loss_given_up_upper");
-        assertThat(open.message()).contains("Stop and cool down now", "20.0B tokens", "40.0 %", "saves 25.0B tokens");
+        assertThat(open.message()).contains("Stop and cool down now", "20B tokens", "40.0 %", "saves 25B tokens");
     }
 
     @Test
