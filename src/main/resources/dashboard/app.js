@@ -221,9 +221,21 @@
         el("td", { class: "num", text: fmtFixed(run.alpha_predicted, 3) }),
         el("td", { class: "num", text: fmtGain(run.gain_per_billion_tokens) }),
         el("td", { class: "verdict", text: run.verdict || DASH }),
+        el("td", { class: "decision", text: decisionText(run) }),
         el("td", { class: "alert-cell" }, alertBadges(run.open_alerts)),
       ]
     );
+  }
+
+  // The early-stop decision, as the demo table prints it: "stop: ≤ 0.6 % to gain, saves 29B tokens" while
+  // DIMINISHING_RETURNS is open, else "continue: ≤ 4.1 % to gain" from the latest refit's bound.
+  function decisionText(run) {
+    const upper = run.loss_given_up_upper;
+    const pct = typeof upper === "number" && isFinite(upper) ? (100 * upper).toFixed(1) + " %" : null;
+    if ((run.open_alerts || []).indexOf("DIMINISHING_RETURNS") >= 0) {
+      return "stop: \u2264 " + (pct || DASH) + " to gain, saves " + fmtTokens(run.tokens_saved) + " tokens";
+    }
+    return pct ? "continue: \u2264 " + pct + " to gain" : DASH;
   }
 
   function renderFleet(runs) {
@@ -231,7 +243,7 @@
     if (runs.length === 0) {
       replaceChildren(body, [
         el("tr", { class: "empty" }, [
-          el("td", { colspan: "10", text: "No runs yet. Send events to satwatch.events or POST /api/events." }),
+          el("td", { colspan: "11", text: "No runs yet. Send events to satwatch.events or POST /api/events." }),
         ]),
       ]);
     } else {

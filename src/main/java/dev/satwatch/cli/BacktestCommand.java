@@ -44,13 +44,13 @@ import picocli.CommandLine.Spec;
         name = "backtest",
         mixinStandardHelpOptions = true,
         description = {
-            "Replay finished runs through satwatch's tracker and early-stop rule (no broker, event time) and report",
-            "where each would have been stopped, the tokens saved net of the cooldown and the loss given up.",
-            "",
-            "Loss given up, by each run's own later points: the stable-phase loss at the stop vs at the end of the",
-            "stable phase (median of the points within 2 % of the budget before each; the stable phase ends where",
-            "the learning rate first falls below 0.9 × its peak, else at (1 − detect.cooldown.fraction) × target),",
-            "relative to the latter. Both cooldowns are assumed to gain the same."
+            "Replay finished runs through satwatch's tracker and early-stop rule (no broker, event time).",
+            "Reports where each run would have been stopped, the tokens saved net of the cooldown and the loss given up.",
+            "Loss given up is measured on each run's own later points: the stable-phase loss at the stop vs at the end"
+                    + " of the stable phase, relative to the latter.",
+            "Each is the median of the points within 2 % of the budget before it; the stable phase ends where the LR"
+                    + " first falls below 0.9 × its peak (else at (1 − detect.cooldown.fraction) × target).",
+            "Both cooldowns are assumed to gain the same (DESIGN §4b)."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

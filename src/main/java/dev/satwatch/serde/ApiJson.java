@@ -252,6 +252,9 @@ public final class ApiJson {
         JsonFields.number(o, "alpha_local", f == null ? Double.NaN : f.alphaLocal());
         JsonFields.number(o, "gain_per_billion_tokens", f == null ? Double.NaN : f.gainPerBillionTokens());
         JsonFields.number(o, "projected_loss_at_target", f == null ? Double.NaN : f.projectedLossAtTarget());
+        JsonFields.number(o, "loss_given_up", f == null ? Double.NaN : f.lossGivenUp());
+        JsonFields.number(o, "loss_given_up_upper", f == null ? Double.NaN : f.lossGivenUpUpper());
+        JsonFields.number(o, "tokens_saved", f == null ? Double.NaN : f.tokensSaved());
         o.put("verdict", f == null ? null : f.verdict());
         ArrayNode open = o.putArray("open_alerts");
         for (AlertType t : s.openAlerts()) {

@@ -67,6 +67,31 @@ class DashboardStubIT {
     }
 
     @Test
+    void shouldShowTheEarlyStopDecisionOfEveryRunInTheFleetTable() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            ObjectNode stop = summary("flat", 0.05);
+            stop.put("loss_given_up", 0.003);
+            stop.put("loss_given_up_upper", 0.006);
+            stop.put("tokens_saved", 2.9e10);
+            stop.putArray("open_alerts").add("DIMINISHING_RETURNS");
+            ObjectNode go = summary("steep", 0.3);
+            go.put("loss_given_up_upper", 0.041);
+            go.putArray("open_alerts");
+            api.answer("/api/runs", 200, runs(stop, go))
+                    .answer("/api/runs/flat", 200, detail("flat", 10, 10, 0).toString())
+                    .answer("/api/runs/steep", 200, detail("steep", 10, 10, 0).toString())
+                    .answer("/api/alerts", 200, "{\"alerts\":[]}");
+
+            DashboardPage page = DashboardBrowser.find(dir).dumpDom(api.uri()).page();
+
+            assertThat(page.errors()).as(page.html()).isZero();
+            assertThat(page.html())
+                    .contains("stop: ≤ 0.6 % to gain, saves 29B tokens")
+                    .contains("continue: ≤ 4.1 % to gain");
+        }
+    }
+
+    @Test
     void shouldShowAnEmptyFleetWithoutErrors() throws Exception {
         try (DashboardStubServer api = DashboardStubServer.start()) {
             api.answer("/api/runs", 200, "{\"runs\":[]}").answer("/api/alerts", 200, "{\"alerts\":[]}");
