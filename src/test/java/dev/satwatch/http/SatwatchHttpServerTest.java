@@ -127,6 +127,9 @@ class SatwatchHttpServerTest {
                         "alpha_local",
                         "gain_per_billion_tokens",
                         "projected_loss_at_target",
+                        "loss_given_up",
+                        "loss_given_up_upper",
+                        "tokens_saved",
                         "verdict",
                         "open_alerts",
                         "finished");
