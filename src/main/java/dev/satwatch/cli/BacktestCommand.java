@@ -13,7 +13,6 @@ import dev.satwatch.law.LawPublication;
 import dev.satwatch.law.LawPublishPolicy;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.plot.TradeOffPlot;
-import dev.satwatch.serde.LawFileException;
 import dev.satwatch.serde.LawJson;
 import dev.satwatch.serde.ReportJson;
 import dev.satwatch.track.Backtester;
@@ -145,7 +144,7 @@ public final class BacktestCommand implements Callable<Integer> {
             List<RunData> runs = CurveInputs.load(input, err);
             List<Backtester.Input> inputs =
                     runs.stream().map(BacktestCommand::toInput).toList();
-            Map<String, LawJson.Entry> fileLaws = loadLaws();
+            Map<String, LawJson.Entry> fileLaws = FitCommand.loadLaws(lawFile);
             List<ReuseLaw> laws = laws(inputs, fileLaws, err);
 
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -281,17 +280,6 @@ public final class BacktestCommand implements Callable<Integer> {
         List<LossPoint> all = new ArrayList<>();
         run.pointsBySplit().values().forEach(all::addAll);
         return new Backtester.Input(run.runId(), run.meta(), all, run.finishStatus());
-    }
-
-    private Map<String, LawJson.Entry> loadLaws() {
-        if (lawFile == null) {
-            return Map.of();
-        }
-        try {
-            return LawJson.read(lawFile);
-        } catch (LawFileException e) {
-            throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
-        }
     }
 
     /** The law each run is judged with: the law file's, else leave-one-out, else none. */

@@ -76,7 +76,7 @@ public final class FitCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             List<RunData> runs = CurveInputs.load(input, err);
-            Map<String, LawJson.Entry> laws = loadLaws();
+            Map<String, LawJson.Entry> laws = loadLaws(lawFile);
             RunEstimator estimator = RunEstimator.create();
             List<RunEstimate> estimates = new ArrayList<>();
             List<CurvePlot.Run> plotted = new ArrayList<>();
@@ -136,7 +136,8 @@ public final class FitCommand implements Callable<Integer> {
                 meta.setting(), meta.baseModel(), meta.d1Tokens(), meta.params(), targetD2, meta.tokensPerStep());
     }
 
-    private Map<String, LawJson.Entry> loadLaws() {
+    /** The laws of {@code --law}, none without it; a bad file is a data error (exit 65) naming it. */
+    static Map<String, LawJson.Entry> loadLaws(Path lawFile) {
         if (lawFile == null) {
             return Map.of();
         }
