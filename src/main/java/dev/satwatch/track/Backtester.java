@@ -250,16 +250,16 @@ public final class Backtester {
         double stableEnd = (1 - config.detect().cooldownFraction()) * target;
         Stop stop = null;
         if (target > 0) {
+            // fitted is in D2 order: "before" (the last point at least 10 % of the budget back) only moves forward.
+            int next = 0;
+            LossPoint before = null;
             for (LossPoint p : fitted) {
                 double d = p.d2Tokens();
+                while (next < fitted.size() && fitted.get(next).d2Tokens() <= d - PLATEAU_SPAN * target) {
+                    before = fitted.get(next++);
+                }
                 if (d < PLATEAU_FROM * target || d > stableEnd) {
                     continue;
-                }
-                LossPoint before = null;
-                for (LossPoint q : fitted) {
-                    if (q.d2Tokens() <= d - PLATEAU_SPAN * target) {
-                        before = q;
-                    }
                 }
                 if (before != null && (before.loss() - p.loss()) / before.loss() < tol) {
                     double saved = Math.max(0.0, target - d - config.detect().cooldownFraction() * target);

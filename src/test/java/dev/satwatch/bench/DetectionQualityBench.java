@@ -61,11 +61,11 @@ import java.util.Map;
  * <pre>
  * ./mvnw -B -o -q test-compile -Djacoco.skip
  * java -cp "target/test-classes:target/classes:$HOME/.m2/repository/org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.jar" \
- *     dev.satwatch.bench.DetectionQualityBench [runs] [seed] [v]
+ *     dev.satwatch.bench.DetectionQualityBench [runs] [seed] [threshold] [v]
  * </pre>
  *
  * (defaults {@value #RUNS} runs, seed {@value #SEED}; the realistic fleet of {@link FleetSpec#realistic} at
- * {@value #LOW_NOISE} and {@value #HIGH_NOISE} log-loss noise; a third argument lists every run.)
+ * {@value #LOW_NOISE} and {@value #HIGH_NOISE} log-loss noise; a third argument sets the stop threshold, a fourth lists every run.)
  */
 public final class DetectionQualityBench {
 
@@ -572,21 +572,30 @@ public final class DetectionQualityBench {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f %%", 100 * v);
     }
 
-    /** Prints the tables at both noise levels; arguments: [runs] [seed] [v]. */
+    /**
+     * Prints the tables at both noise levels; arguments: [runs] [seed] [threshold] [v], the threshold being {@code
+     * detect.stop.max.loss.given.up} as a fraction (default: the config's default, 0.01).
+     */
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : RUNS;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : SEED;
+        TrackerConfig config = TrackerConfig.defaults();
+        if (args.length > 2) {
+            config = config.withDetect(config.detect().withStopMaxLossGivenUp(Double.parseDouble(args[2])));
+        }
         for (double noise : new double[] {LOW_NOISE, HIGH_NOISE}) {
             FleetSpec spec = FleetSpec.realistic(runs).withNoise(noise);
-            Report report = run(spec, seed, TrackerConfig.defaults());
+            Report report = run(spec, seed, config);
             System.out.printf(
                     Locale.ROOT,
-                    "## Detection quality: %d simulated runs, seed %d, calibrated from %d history runs per setting%n%n",
+                    "## Detection quality: %d simulated runs, seed %d, stop threshold %s, calibrated from %d history runs"
+                            + " per setting%n%n",
                     runs,
                     seed,
+                    pct(config.detect().stopMaxLossGivenUp()),
                     HISTORY_PER_SETTING);
             System.out.println(report.markdown());
-            if (args.length > 2) {
+            if (args.length > 3) {
                 for (RunResult r : report.runs()) {
                     System.out.println(String.format(
                                     Locale.ROOT,
