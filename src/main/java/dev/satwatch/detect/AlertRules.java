@@ -162,7 +162,7 @@ public final class AlertRules {
                     : String.format(
                             Locale.ROOT,
                             "The loss given up by stopping is bounded again: at most %s.",
-                            pct(stop.lossGivenUpUpper()));
+                            Numbers.percent(stop.lossGivenUpUpper()));
             out.addAll(emit(state, t, ctx, AlertType.FIT_UNRELIABLE, Alert.Severity.INFO, values, Double.NaN, msg));
         }
         if (!judged) {
@@ -254,8 +254,8 @@ public final class AlertRules {
                         Locale.ROOT,
                         "Continue: at %s tokens up to %s of the loss is still to gain (above the %s stop threshold).",
                         tokens(now),
-                        pct(stop.lossGivenUpUpper()),
-                        pct(config.stopMaxLossGivenUp()));
+                        Numbers.percent(stop.lossGivenUpUpper()),
+                        Numbers.percent(config.stopMaxLossGivenUp()));
         return emit(
                 state, t, ctx, AlertType.DIMINISHING_RETURNS, Alert.Severity.WARNING, values, stop.tokensSaved(), msg);
     }
@@ -266,9 +266,11 @@ public final class AlertRules {
                 Locale.ROOT,
                 "Stop and cool down now (%s tokens%s): at most %s of the loss is left to gain (estimate %s)",
                 tokens(now),
-                Double.isFinite(stop.budgetFraction()) ? ", " + pct(stop.budgetFraction()) + " of budget" : "",
-                pct(stop.lossGivenUpUpper()),
-                pct(stop.lossGivenUp())));
+                Double.isFinite(stop.budgetFraction())
+                        ? ", " + Numbers.percent(stop.budgetFraction()) + " of budget"
+                        : "",
+                Numbers.percent(stop.lossGivenUpUpper()),
+                Numbers.percent(stop.lossGivenUp())));
         if (Double.isFinite(stop.tokensSaved())) {
             b.append(String.format(Locale.ROOT, "; saves %s tokens net of the cooldown", tokens(stop.tokensSaved())));
         } else {
@@ -317,7 +319,7 @@ public final class AlertRules {
                                 "Loss spike at %s tokens: loss %s is %s above the expected %s (%s robust scales).",
                                 num(ctx.d2Tokens()),
                                 num(loss),
-                                pct(rel),
+                                Numbers.percent(rel),
                                 num(expected),
                                 num(robustScale > 0 ? residual / robustScale : Double.POSITIVE_INFINITY))
                         : String.format(
@@ -348,7 +350,7 @@ public final class AlertRules {
                         Locale.ROOT,
                         "Loss diverging: it rose on %s consecutive points by %s in total, to %s at %s tokens.",
                         risingPoints,
-                        pct(riseRel),
+                        Numbers.percent(riseRel),
                         num(loss),
                         num(ctx.d2Tokens()))
                 : String.format(
@@ -517,9 +519,5 @@ public final class AlertRules {
 
     private static String tokens(double v) {
         return Numbers.tokens(v);
-    }
-
-    private static String pct(double v) {
-        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f %%", 100 * v) : "n/a";
     }
 }
