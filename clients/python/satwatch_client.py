@@ -150,6 +150,8 @@ class SatwatchClient:
         flush_interval: seconds an event may wait for a fuller batch before it is sent.
         base_model, params, tokens_per_step: optional run metadata (``tokens_per_step`` lets the server derive
             ``d2_tokens`` from ``step`` when an event has none).
+        cost_per_billion_tokens: what a billion of this run's tokens cost (any currency); the server then prices
+            the tokens a stop saves (``cost_saved``) at this rate instead of its configured default.
         max_queue: most events waiting to be sent; beyond it new events are dropped (counted and warned).
         put_timeout: longest a ``log_*`` call waits for room in a full queue, in seconds.
         max_attempts: tries per batch (the first POST included) before its events count as failed.
@@ -174,6 +176,7 @@ class SatwatchClient:
         base_model=None,
         params=None,
         tokens_per_step=None,
+        cost_per_billion_tokens=None,
         max_queue=10000,
         put_timeout=0.05,
         max_attempts=5,
@@ -195,6 +198,10 @@ class SatwatchClient:
         self.base_model = base_model
         self.params = _tokens(params, "params")
         self.tokens_per_step = None if tokens_per_step is None else int(tokens_per_step)
+        self.cost_per_billion_tokens = _number(cost_per_billion_tokens, "cost_per_billion_tokens")
+        cost = self.cost_per_billion_tokens
+        if cost is not None and (math.isnan(cost) or math.isinf(cost) or cost < 0):
+            raise ValueError("cost_per_billion_tokens must be a finite non-negative number, got %r" % (cost,))
         self.batch_size = int(batch_size)
         self.flush_interval = float(flush_interval)
         self.put_timeout = float(put_timeout)
@@ -230,7 +237,15 @@ class SatwatchClient:
                 return
             self._started = True
         event = self._head("run_started", ts)
-        for name in ("setting", "base_model", "d1_tokens", "params", "target_d2_tokens", "tokens_per_step"):
+        for name in (
+            "setting",
+            "base_model",
+            "d1_tokens",
+            "params",
+            "target_d2_tokens",
+            "tokens_per_step",
+            "cost_per_billion_tokens",
+        ):
             value = getattr(self, name)
             if value is not None:
                 event[name] = value

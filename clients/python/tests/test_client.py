@@ -52,14 +52,15 @@ class ClientBatchingTest(unittest.TestCase):
     def test_should_write_design_section_3_events(self):
         with FakeSatwatch() as fake:
             with SatwatchClient(fake.url, "cpt-code-1b", setting="cpt-code", d1_tokens=3e11, target_d2_tokens=5e10,
-                                base_model="llama-1b-300b", params=1.1e9, tokens_per_step=4194304, **FAST) as client:
+                                base_model="llama-1b-300b", params=1.1e9, tokens_per_step=4194304,
+                                cost_per_billion_tokens=12.5, **FAST) as client:
                 client.log_loss(1200, 2.314, d2_tokens=5.03e9, lr=3e-4)
                 client.log_loss(1201, float("nan"), split="train")
                 client.run_finished("completed")
             started, loss, diverged, finished = fake.events()
             self.assertEqual({"type": "run_started", "run_id": "cpt-code-1b", "setting": "cpt-code",
                               "base_model": "llama-1b-300b", "d1_tokens": 3e11, "params": 1.1e9,
-                              "target_d2_tokens": 5e10, "tokens_per_step": 4194304},
+                              "target_d2_tokens": 5e10, "tokens_per_step": 4194304, "cost_per_billion_tokens": 12.5},
                              {k: v for k, v in started.items() if k != "ts"})
             self.assertEqual({"type": "loss", "run_id": "cpt-code-1b", "step": 1200, "d2_tokens": 5.03e9,
                               "loss": 2.314, "split": "val", "lr": 3e-4},
@@ -82,6 +83,8 @@ class ClientBatchingTest(unittest.TestCase):
                     client.log_loss(1, "two")
             with self.assertRaises(ValueError):
                 SatwatchClient(fake.url, "")
+            with self.assertRaises(ValueError):
+                SatwatchClient(fake.url, "run-c", cost_per_billion_tokens=-1)
 
     def test_should_send_the_bearer_token_and_a_json_lines_body(self):
         with FakeSatwatch() as fake:

@@ -63,9 +63,24 @@ public final class EarlyStop {
         return a.judged() && a.bounded() && a.lossGivenUpUpper() <= config.stopMaxLossGivenUp();
     }
 
-    /** The decision quantity of one refit. */
+    /** The decision quantity of one refit, savings priced at the configured cost rate. */
     public StopAssessment assess(RunEstimate est) {
-        return assess(est.trend(), est.d2Tokens(), est.targetD2Tokens());
+        return assess(est, Double.NaN);
+    }
+
+    /**
+     * The decision quantity of one refit.
+     *
+     * @param costPerBillionTokens the run's own cost rate ({@code cost_per_billion_tokens} on {@code run_started});
+     *     NaN for the configured {@link DetectConfig#costPerBillionTokens()}
+     */
+    public StopAssessment assess(RunEstimate est, double costPerBillionTokens) {
+        return assess(est.trend(), est.d2Tokens(), est.targetD2Tokens(), costPerBillionTokens);
+    }
+
+    /** {@link #assess(LocalTrend, double, double, double)} at the configured cost rate. */
+    public StopAssessment assess(LocalTrend trend, double now, double target) {
+        return assess(trend, now, target, Double.NaN);
     }
 
     /**
@@ -74,8 +89,9 @@ public final class EarlyStop {
      * @param trend the trend of the run's fit set ({@link LocalTrend#fit})
      * @param now D2 seen so far, tokens
      * @param target the D2 budget, NaN when unknown
+     * @param costPerBillionTokens the run's own cost rate; NaN for the configured one
      */
-    public StopAssessment assess(LocalTrend trend, double now, double target) {
+    public StopAssessment assess(LocalTrend trend, double now, double target, double costPerBillionTokens) {
         boolean hasTarget = target > 0 && target < Double.POSITIVE_INFINITY;
         double fraction = hasTarget ? now / target : Double.NaN;
         double cooldown = hasTarget ? config.cooldownFraction() * target : 0.0;
@@ -116,9 +132,8 @@ public final class EarlyStop {
             note = "log-log bound";
         }
         double point = Math.min(logLog, upper);
-        double cost = config.costPerBillionTokens() > 0 && Double.isFinite(saved)
-                ? ReuseLaw.billions(saved) * config.costPerBillionTokens()
-                : Double.NaN;
+        double rate = Double.isNaN(costPerBillionTokens) ? config.costPerBillionTokens() : costPerBillionTokens;
+        double cost = rate > 0 && Double.isFinite(saved) ? ReuseLaw.billions(saved) * rate : Double.NaN;
         return new StopAssessment(point, upper, fraction, saved, cost, end - now, true, note);
     }
 }

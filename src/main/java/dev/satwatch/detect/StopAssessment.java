@@ -9,7 +9,8 @@ package dev.satwatch.detect;
  * @param lossGivenUpUpper g⁺, its upper 95 % bound over parameter and model uncertainty
  * @param budgetFraction D2 now / target D2, NaN without a target
  * @param tokensSaved tokens a stop now saves, net of the cooldown it still runs; NaN without a target
- * @param costSaved {@code tokensSaved} priced at {@link DetectConfig#costPerBillionTokens()}, NaN when unknown
+ * @param costSaved {@code tokensSaved} priced at the run's {@code cost_per_billion_tokens}, else at
+ *     {@link DetectConfig#costPerBillionTokens()}; NaN when neither is known
  * @param horizonTokens the stable-phase tokens the comparison extends over: to the planned end of the stable phase,
  *     or the next doubling of D2 without a target
  * @param judged whether the stop rule may act on this refit (inside the judged part of the budget)

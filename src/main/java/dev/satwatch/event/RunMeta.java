@@ -13,12 +13,31 @@ package dev.satwatch.event;
  * @param params parameter count; NaN when unknown
  * @param targetD2Tokens the second-stage budget in tokens; NaN when unknown
  * @param tokensPerStep tokens per optimizer step, used to derive D2 from the step; 0 when unknown
+ * @param costPerBillionTokens what a billion of this run's tokens cost (any currency), used to price a stop's
+ *     savings ahead of the {@code detect.cost.per.billion.tokens} default; NaN when unknown
  */
 public record RunMeta(
-        String setting, String baseModel, double d1Tokens, double params, double targetD2Tokens, long tokensPerStep) {
+        String setting,
+        String baseModel,
+        double d1Tokens,
+        double params,
+        double targetD2Tokens,
+        long tokensPerStep,
+        double costPerBillionTokens) {
 
     /** Metadata with nothing known. */
     public static final RunMeta EMPTY = new RunMeta(null, null, Double.NaN, Double.NaN, Double.NaN, 0L);
+
+    /** Metadata without a cost rate. */
+    public RunMeta(
+            String setting,
+            String baseModel,
+            double d1Tokens,
+            double params,
+            double targetD2Tokens,
+            long tokensPerStep) {
+        this(setting, baseModel, d1Tokens, params, targetD2Tokens, tokensPerStep, Double.NaN);
+    }
 
     /** Whether this run continues from a pretrained base (D1 known and positive). */
     public boolean isReuse() {
@@ -36,6 +55,7 @@ public record RunMeta(
                 Double.isNaN(d1Tokens) ? other.d1Tokens : d1Tokens,
                 Double.isNaN(params) ? other.params : params,
                 Double.isNaN(targetD2Tokens) ? other.targetD2Tokens : targetD2Tokens,
-                tokensPerStep != 0 ? tokensPerStep : other.tokensPerStep);
+                tokensPerStep != 0 ? tokensPerStep : other.tokensPerStep,
+                Double.isNaN(costPerBillionTokens) ? other.costPerBillionTokens : costPerBillionTokens);
     }
 }

@@ -16,9 +16,17 @@ final class JsonlLineDecoder implements LineDecoder {
 
     @Override
     public Decoded decode(String lineText) {
-        String text = lineText;
         line++;
-        if (line == 1 && text.startsWith("\uFEFF")) {
+        return decode(source, line, lineText);
+    }
+
+    /**
+     * Decodes line {@code lineNumber} (1-based) of {@code source}; stateless, so the lines of a whole file may be
+     * decoded in parallel ({@link CurveReader}).
+     */
+    static Decoded decode(Path source, long lineNumber, String lineText) {
+        String text = lineText;
+        if (lineNumber == 1 && text.startsWith("\uFEFF")) {
             text = text.substring(1); // a byte-order mark some editors write
         }
         if (text.isBlank()) {
@@ -29,7 +37,7 @@ final class JsonlLineDecoder implements LineDecoder {
             return Decoded.of(ok.event());
         }
         ParseResult.Invalid bad = (ParseResult.Invalid) result;
-        return Decoded.of(new InputProblem(source, line, bad.field(), bad.reason()));
+        return Decoded.of(new InputProblem(source, lineNumber, bad.field(), bad.reason()));
     }
 
     @Override

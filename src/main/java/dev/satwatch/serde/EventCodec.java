@@ -241,6 +241,7 @@ public final class EventCodec {
         if (meta.tokensPerStep() != 0) {
             g.writeNumberField("tokens_per_step", meta.tokensPerStep());
         }
+        writeIfPresent(g, "cost_per_billion_tokens", meta.costPerBillionTokens());
     }
 
     private static void writeIfPresent(JsonGenerator g, String name, double value) throws IOException {
@@ -278,6 +279,7 @@ public final class EventCodec {
         double params = Double.NaN;
         double target = Double.NaN;
         long tokensPerStep = -1;
+        double costPerBillion = Double.NaN;
         String status;
     }
 
@@ -326,6 +328,7 @@ public final class EventCodec {
             case "params" -> f.params = tokens(p, v, name);
             case "target_d2_tokens" -> f.target = tokens(p, v, name);
             case "tokens_per_step" -> f.tokensPerStep = count(p, v, name);
+            case "cost_per_billion_tokens" -> f.costPerBillion = tokens(p, v, name);
             case "status" -> f.status = string(p, v, name);
             default -> p.skipChildren(); // unknown field: ignored, nested values skipped whole
         }
@@ -374,10 +377,12 @@ public final class EventCodec {
                 && Double.isNaN(f.d1)
                 && Double.isNaN(f.params)
                 && Double.isNaN(f.target)
-                && f.tokensPerStep <= 0) {
+                && f.tokensPerStep <= 0
+                && Double.isNaN(f.costPerBillion)) {
             return RunMeta.EMPTY;
         }
-        return new RunMeta(f.setting, f.baseModel, f.d1, f.params, f.target, Math.max(0L, f.tokensPerStep));
+        return new RunMeta(
+                f.setting, f.baseModel, f.d1, f.params, f.target, Math.max(0L, f.tokensPerStep), f.costPerBillion);
     }
 
     private static String string(JsonParser p, JsonToken v, String field) throws IOException, FieldError {

@@ -224,7 +224,8 @@ public final class Backtester {
                         LocalTrend.fit(
                                 summary.fitPoints(target), config.detect().stopWindowRatio()),
                         summary.maxD2Tokens(),
-                        target);
+                        target,
+                        state.meta().costPerBillionTokens());
         return new Prediction(fraction, summary.maxD2Tokens() / target, a.lossGivenUp(), a.lossGivenUpUpper());
     }
 

@@ -41,10 +41,14 @@ public final class RunState {
 
     /**
      * Format version written as the first byte of {@link #toBytes()}. Version 2 added the open alerts' transitions
-     * at the end, version 3 the last fit's early-stop numbers; version 1 and 2 bytes (written before) are still
-     * read, with no open-alert details (1) and NaN early-stop numbers (1, 2).
+     * at the end, version 3 the last fit's early-stop numbers, version 4 the run's cost rate at the very end; bytes of
+     * versions 1 to 3 (written before) are still read, with no open-alert details (1), NaN early-stop numbers (1, 2)
+     * and no cost rate (1 to 3).
      */
-    public static final byte FORMAT_VERSION = 3;
+    public static final byte FORMAT_VERSION = 4;
+
+    /** Version 3: no cost rate (read as NaN). */
+    private static final byte FORMAT_VERSION_3 = 3;
 
     /** Version 2: the last fit without the early-stop numbers (read with them NaN). */
     private static final byte FORMAT_VERSION_2 = 2;
@@ -257,6 +261,7 @@ public final class RunState {
         for (Alert a : openAlertDetails.values()) {
             writeAlert(w, a);
         }
+        w.putDouble(meta.costPerBillionTokens());
         byte[] out = w.toArray();
         lastSize = out.length;
         return out;
@@ -273,7 +278,10 @@ public final class RunState {
         }
         Bytes.Reader r = new Bytes.Reader(bytes);
         byte version = r.get();
-        if (version != FORMAT_VERSION && version != FORMAT_VERSION_2 && version != FORMAT_VERSION_1) {
+        if (version != FORMAT_VERSION
+                && version != FORMAT_VERSION_3
+                && version != FORMAT_VERSION_2
+                && version != FORMAT_VERSION_1) {
             throw new IllegalArgumentException("run state: unknown format version " + version);
         }
         String runId = r.getString();
@@ -327,7 +335,7 @@ public final class RunState {
         }
         s.alerts = AlertState.fromBytes(r.getBytes(AlertState.MAX_SERIALIZED_BYTES));
         if ((flags & 16) != 0) {
-            s.lastFit = FitUpdates.readFrom(r, version == FORMAT_VERSION);
+            s.lastFit = FitUpdates.readFrom(r, version >= FORMAT_VERSION_3);
         }
         if (version != FORMAT_VERSION_1) {
             int open = (int) r.getNonNegative(AlertType.values().length);
@@ -337,6 +345,10 @@ public final class RunState {
                     throw new IllegalArgumentException("run state: open alert " + a.type() + " twice");
                 }
             }
+        }
+        if (version == FORMAT_VERSION) {
+            double cost = r.getDouble();
+            s.meta = new RunMeta(setting, baseModel, d1, params, target, tps, cost);
         }
         r.requireEnd();
         return s;

@@ -385,7 +385,8 @@ public final class RunTracker {
                                         track.summary.fitPoints(target),
                                         config.detect().stopWindowRatio()),
                                 now,
-                                target);
+                                target,
+                                state.meta.costPerBillionTokens());
         return rules.onStop(state.alerts, context(state, ts, now), stop, now, target);
     }
 
@@ -406,7 +407,7 @@ public final class RunTracker {
         FitResult warm = coldNow ? null : FitResult.startingAt(state.warmE, state.warmB, state.warmAlpha);
         RunEstimate est =
                 estimator.estimate(state.runId, state.fitSplit, state.meta, track.summary, law(laws, state.meta), warm);
-        StopAssessment stop = rules.earlyStop().assess(est);
+        StopAssessment stop = rules.earlyStop().assess(est, state.meta.costPerBillionTokens());
         state.fitSequence++;
         state.pointsSinceFit = 0;
         FitUpdate update = FitUpdates.of(est, stop, ts, state.fitSequence);

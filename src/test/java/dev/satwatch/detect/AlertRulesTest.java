@@ -169,6 +169,28 @@ class AlertRulesTest {
     }
 
     @Test
+    void shouldPriceTheTokensSavedAtTheRunsOwnCostRateAheadOfTheConfiguredOne() {
+        // 25e9 tokens saved (as above) = 25 billion: at 40 per billion 1000; the default config knows no price.
+        assertThat(RULES.earlyStop().assess(trend(-1e-4, 1e-5), 20e9, TARGET).costSaved())
+                .isNaN();
+        assertThat(RULES.earlyStop()
+                        .assess(trend(-1e-4, 1e-5), 20e9, TARGET, 40.0)
+                        .costSaved())
+                .isCloseTo(1000.0, org.assertj.core.data.Offset.offset(1e-9));
+        DetectConfig sevenPerBillion = dev.satwatch.config.SatwatchConfigLoader.create()
+                .withOverrides(java.util.Map.of("detect.cost.per.billion.tokens", "7"))
+                .load()
+                .tracker()
+                .detect();
+        EarlyStop priced = AlertRules.create(sevenPerBillion).earlyStop();
+        assertThat(priced.assess(trend(-1e-4, 1e-5), 20e9, TARGET).costSaved())
+                .isCloseTo(175.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(priced.assess(trend(-1e-4, 1e-5), 20e9, TARGET, 40.0).costSaved())
+                .as("the run's rate wins over the configured one")
+                .isCloseTo(1000.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void shouldKeepTrainingWhileTheBoundOnTheLossGivenUpIsAboveTheThreshold() {
         AlertState s = AlertState.create();
         // Falling by 0.01 per billion: 0.25 nats over the 25 billion tokens left, about 12 % of the loss.

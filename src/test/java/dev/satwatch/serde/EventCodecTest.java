@@ -93,6 +93,17 @@ class EventCodecTest {
     }
 
     @Test
+    void shouldReadAndWriteTheRunsCostRate() {
+        RunStarted s = (RunStarted) ok("{\"type\":\"run_started\",\"run_id\":\"r\",\"cost_per_billion_tokens\":12.5}");
+
+        assertThat(s.meta().costPerBillionTokens()).isEqualTo(12.5);
+        assertThat(EventCodec.toJsonString(s)).contains("\"cost_per_billion_tokens\":12.5");
+        assertThat(EventCodec.parse("{\"type\":\"run_started\",\"run_id\":\"r\",\"cost_per_billion_tokens\":-1}"))
+                .isEqualTo(new ParseResult.Invalid(
+                        "cost_per_billion_tokens is negative (-1.0)", "cost_per_billion_tokens"));
+    }
+
+    @Test
     void shouldAcceptAnIntegralFloatStepAndIgnoreUnknownNestedFields() {
         LossPoint p = (LossPoint) ok("{\"extra\":{\"a\":[1,{\"b\":null}]},\"type\":\"loss\",\"run_id\":\"r\","
                 + "\"step\":1200.0,\"loss\":2,\"tags\":[\"x\"]}");

@@ -61,7 +61,7 @@ class RunStateOpenAlertsTest {
                 .as("alert-type declaration order, as openAlerts()")
                 .containsExactlyElementsOf(s.openAlerts())
                 .containsExactlyInAnyOrder(AlertType.LOSS_SPIKE, AlertType.DIMINISHING_RETURNS);
-        assertThat(s.toBytes()[0]).isEqualTo(RunState.FORMAT_VERSION).isEqualTo((byte) 3);
+        assertThat(s.toBytes()[0]).isEqualTo(RunState.FORMAT_VERSION).isEqualTo((byte) 4);
     }
 
     @Test
@@ -85,15 +85,32 @@ class RunStateOpenAlertsTest {
     @Test
     void shouldReadVersionOneStateWithoutOpenAlertDetails() {
         RunState s = runWith();
-        byte[] v2 = s.toBytes();
-        // Version 1 is version 2 without the trailing open-alert count (here 0, one byte).
-        byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - 1);
+        byte[] v4 = s.toBytes();
+        // Version 1 is version 4 without the trailing cost rate (8 bytes, NaN here) and open-alert count (0, one byte).
+        byte[] v1 = java.util.Arrays.copyOf(v4, v4.length - 9);
         v1[0] = 1;
 
         RunState back = RunState.fromBytes(v1);
 
         assertThat(back.openAlertTransitions()).isEmpty();
-        assertThat(back.toBytes()).isEqualTo(v2);
+        assertThat(back.toBytes()).isEqualTo(v4);
+    }
+
+    @Test
+    void shouldKeepTheRunsCostRateThroughBytesAndReadVersionThreeWithoutIt() {
+        RunState s = runWith();
+        s.meta = new RunMeta("cpt", null, 3e11, Double.NaN, 5e10, 0L, 12.5);
+
+        assertThat(RunState.fromBytes(s.toBytes()).meta().costPerBillionTokens())
+                .isEqualTo(12.5);
+
+        // Version 3 is version 4 without the trailing cost rate (8 bytes).
+        byte[] v4 = s.toBytes();
+        byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 8);
+        v3[0] = 3;
+        RunState back = RunState.fromBytes(v3);
+        assertThat(back.meta().costPerBillionTokens()).isNaN();
+        assertThat(back.meta().targetD2Tokens()).isEqualTo(5e10);
     }
 
     @Test
