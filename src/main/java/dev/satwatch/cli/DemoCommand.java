@@ -13,6 +13,7 @@ import dev.satwatch.law.LawCalibrator;
 import dev.satwatch.law.LawFit;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.serde.LawJson;
+import dev.satwatch.serve.ServingApp;
 import dev.satwatch.sim.Fleet;
 import dev.satwatch.sim.FleetSpec;
 import dev.satwatch.sim.Scenario;

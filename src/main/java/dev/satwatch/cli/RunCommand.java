@@ -4,6 +4,7 @@ import dev.satwatch.config.ConfigException;
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.serde.LawFileException;
+import dev.satwatch.serve.ServingApp;
 import dev.satwatch.stream.SatwatchApp;
 import dev.satwatch.stream.StreamCounters;
 import java.io.PrintWriter;

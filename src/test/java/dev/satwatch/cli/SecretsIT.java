@@ -8,6 +8,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.embedded.EmbeddedKafka;
+import dev.satwatch.serve.ServingApp;
 import dev.satwatch.stream.StreamCounters;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -13,6 +13,7 @@ import dev.satwatch.event.RunEvent;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.serde.EventCodec;
 import dev.satwatch.serde.LawJson;
+import dev.satwatch.serve.AppRunSource;
 import dev.satwatch.sim.SyntheticRun;
 import dev.satwatch.stream.SatwatchApp;
 import dev.satwatch.stream.StreamCounters;

@@ -1,4 +1,4 @@
-package dev.satwatch.stream;
+package dev.satwatch.serve;
 
 import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.Topics;

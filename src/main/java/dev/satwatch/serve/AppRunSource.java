@@ -1,5 +1,7 @@
-package dev.satwatch.http;
+package dev.satwatch.serve;
 
+import dev.satwatch.http.RunSource;
+import dev.satwatch.http.StoreUnavailableException;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.stream.SatwatchApp;
 import dev.satwatch.track.RunState;

@@ -1,15 +1,12 @@
-package dev.satwatch.cli;
+package dev.satwatch.serve;
 
 import dev.satwatch.config.SatwatchConfig;
-import dev.satwatch.http.AppRunSource;
 import dev.satwatch.http.SatwatchHttpServer;
 import dev.satwatch.metrics.MetricsConfig;
 import dev.satwatch.metrics.SatwatchMetrics;
 import dev.satwatch.notify.WebhookCounters;
 import dev.satwatch.notify.WebhookNotifier;
 import dev.satwatch.serde.LawFileException;
-import dev.satwatch.stream.AlertFeed;
-import dev.satwatch.stream.KafkaEventSink;
 import dev.satwatch.stream.SatwatchApp;
 import dev.satwatch.stream.StreamCounters;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -26,7 +23,7 @@ import java.time.Clock;
  * SatwatchMetrics}) back {@code /metrics}; webhooks run when {@code webhooks.urls} is set. Closing stops the server,
  * the webhooks, the app, the ingest producer and the metrics, in that order. Not thread-safe (one owner).
  */
-final class ServingApp implements AutoCloseable {
+public final class ServingApp implements AutoCloseable {
 
     private final SatwatchHttpServer server;
     private final SatwatchApp app;
@@ -55,7 +52,7 @@ final class ServingApp implements AutoCloseable {
      *
      * @throws IOException when the HTTP address cannot be bound
      */
-    static ServingApp start(SatwatchConfig config, StreamCounters counters)
+    public static ServingApp start(SatwatchConfig config, StreamCounters counters)
             throws IOException, LawFileException, InterruptedException {
         AppRunSource runs = new AppRunSource();
         SatwatchMetrics metrics = SatwatchMetrics.bind(
@@ -122,16 +119,16 @@ final class ServingApp implements AutoCloseable {
         return host + ":" + port;
     }
 
-    SatwatchApp app() {
+    public SatwatchApp app() {
         return app;
     }
 
-    SatwatchHttpServer server() {
+    public SatwatchHttpServer server() {
         return server;
     }
 
     /** {@code http://127.0.0.1:PORT/} (the local URL a user opens). */
-    String dashboardUrl() {
+    public String dashboardUrl() {
         String host = server.host();
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0")) {
             host = "127.0.0.1";
