@@ -37,6 +37,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.internals.AppInfoParser;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +92,17 @@ class DockerComposeIT {
                         || SatwatchConfigLoader.defaultValues().containsKey(key))
                 .as("SATWATCH_ variable for '%s' names a configuration key", key)
                 .isTrue());
+    }
+
+    @Test
+    void shouldRunTheBrokerAtTheVersionOfTheKafkaClients() throws IOException {
+        // The app's clients and the embedded broker of `demo` and the tests are kafka.version (pom.xml).
+        Matcher image = KAFKA_IMAGE.matcher(compose());
+        List<String> tags = new ArrayList<>();
+        while (image.find()) {
+            tags.add(image.group(1).substring("apache/kafka:".length()));
+        }
+        assertThat(tags).isNotEmpty().containsOnly(AppInfoParser.getVersion());
     }
 
     @Test

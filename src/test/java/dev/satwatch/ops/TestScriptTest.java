@@ -24,7 +24,7 @@ class TestScriptTest {
 
     @Test
     void shouldNameEveryMissingToolAndHowToGetItWhenItCannotInstall() throws IOException, InterruptedException {
-        // A PATH holding bash alone: no java, prometheus, chromium, python3, node or npm (and no coreutils).
+        // A PATH holding bash alone: no java, prometheus, chromium, amtool, python3, node or npm (and no coreutils).
         Path bin = Files.createDirectory(dir.resolve("bin"));
         Files.createSymbolicLink(bin.resolve("bash"), Path.of("/bin/bash"));
         ProcessBuilder pb = new ProcessBuilder(bin.resolve("bash").toString(), SCRIPT.toString(), "--check")
@@ -38,9 +38,10 @@ class TestScriptTest {
 
         assertThat(p.exitValue()).as(output).isEqualTo(1);
         assertThat(output)
-                .contains("missing java prometheus promtool chromium python3 node npm")
+                .contains("missing java prometheus promtool chromium amtool prometheus-alertmanager python3 node npm")
                 .contains("Run scripts/test as root")
-                .contains("apt-get install -y openjdk-17-jdk-headless prometheus chromium python3 nodejs npm");
+                .contains(
+                        "apt-get install -y openjdk-17-jdk-headless prometheus chromium prometheus-alertmanager python3 nodejs npm");
     }
 
     @Test
