@@ -80,6 +80,11 @@ class EventSchemasTest {
                 invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"d1_tokens\":\"NaN\"}"),
                 invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"params\":\"1e9\"}"),
                 invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"tokens_per_step\":2.5}"),
+                valid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"cost_per_billion_tokens\":12.5}"),
+                invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"cost_per_billion_tokens\":-1}"),
+                invalid(
+                        "run_started",
+                        "{\"type\":\"run_started\",\"run_id\":\"r1\",\"cost_per_billion_tokens\":\"9\"}"),
                 invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"setting\":3}"),
                 invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"ts\":\"yesterday\"}"),
                 invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"ts\":1e12}"),
