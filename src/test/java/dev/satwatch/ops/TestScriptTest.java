@@ -39,7 +39,8 @@ class TestScriptTest {
 
         assertThat(p.exitValue()).as(output).isEqualTo(1);
         assertThat(output)
-                .containsPattern("missing java prometheus promtool chromium python3 (python3-protobuf )?protoc node npm")
+                .containsPattern(
+                        "missing java prometheus promtool chromium python3 (python3-protobuf )?protoc node npm")
                 .contains("Run scripts/test as root")
                 .containsPattern("apt-get install -y openjdk-17-jdk-headless prometheus chromium python3"
                         + " (python3-protobuf )?protobuf-compiler nodejs npm");
