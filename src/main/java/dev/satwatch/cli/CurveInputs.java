@@ -6,6 +6,7 @@ import dev.satwatch.io.InputFormatException;
 import dev.satwatch.io.InputProblem;
 import dev.satwatch.io.ReadResult;
 import dev.satwatch.io.RunData;
+import dev.satwatch.io.TensorBoardLogdir;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +29,12 @@ final class CurveInputs {
      *     was skipped
      */
     static List<RunData> load(InputOptions options, PrintWriter err) {
-        List<RunEvent> events = events(options.inputs, options.read, err);
+        List<RunEvent> events = events(options, err);
         RunData.Grouping grouping = RunData.groupReporting(events);
         grouping.problems().forEach(p -> err.println("warning: " + p));
         List<RunData> runs = grouping.runs();
         if (runs.isEmpty()) {
-            throw new CliException(ExitCodes.DATA_ERROR, "no loss points found in " + options.inputs);
+            throw new CliException(ExitCodes.DATA_ERROR, "no loss points found in " + options.all());
         }
         return runs;
     }
@@ -46,6 +47,22 @@ final class CurveInputs {
      *     line was skipped
      */
     static List<RunEvent> events(List<Path> files, FormatOptions read, PrintWriter err) {
+        return events(files, List.of(), read, err);
+    }
+
+    /**
+     * Reads the files and TensorBoard logdirs of the input flags into events, files first, reporting skipped lines
+     * and records on stderr.
+     *
+     * @throws CliException when no input was given, a file or logdir is missing or unreadable, or with
+     *     {@code --strict} when anything was skipped
+     */
+    static List<RunEvent> events(InputOptions options, PrintWriter err) {
+        options.requireSome();
+        return events(options.inputs, options.logdirs, options.read, err);
+    }
+
+    private static List<RunEvent> events(List<Path> files, List<Path> logdirs, FormatOptions read, PrintWriter err) {
         List<RunEvent> events = new ArrayList<>();
         List<InputProblem> problems = new ArrayList<>();
         Map<Path, String> defaultIds = CurveReader.defaultRunIds(files);
@@ -54,10 +71,16 @@ final class CurveInputs {
             events.addAll(result.events());
             problems.addAll(result.problems());
         }
+        for (Path logdir : logdirs) {
+            ReadResult result = readLogdir(logdir, read);
+            events.addAll(result.events());
+            problems.addAll(result.problems());
+        }
         if (!problems.isEmpty()) {
             problems.stream().limit(MAX_PROBLEMS_SHOWN).forEach(p -> err.println("warning: skipped " + p.describe()));
             if (problems.size() > MAX_PROBLEMS_SHOWN) {
-                err.println("warning: ... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more skipped lines");
+                err.println("warning: ... and " + (problems.size() - MAX_PROBLEMS_SHOWN)
+                        + " more skipped lines or records");
             }
             if (read.strict) {
                 throw new CliException(
@@ -65,6 +88,22 @@ final class CurveInputs {
             }
         }
         return events;
+    }
+
+    /**
+     * Reads a finished TensorBoard logdir with the tag flags.
+     *
+     * @throws CliException when the logdir is missing, holds no event file, or a run's D2 cannot be had
+     */
+    static ReadResult readLogdir(Path logdir, FormatOptions read) {
+        if (!Files.isDirectory(logdir)) {
+            throw new CliException(ExitCodes.NO_INPUT, logdir + ": no such folder");
+        }
+        try {
+            return TensorBoardLogdir.readAll(logdir, read.tensorBoardMapping());
+        } catch (InputFormatException e) {
+            throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
+        }
     }
 
     /**

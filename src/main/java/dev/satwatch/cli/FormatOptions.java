@@ -2,6 +2,8 @@ package dev.satwatch.cli;
 
 import dev.satwatch.io.CsvMapping;
 import dev.satwatch.io.InputFormat;
+import dev.satwatch.io.TensorBoardMapping;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
@@ -39,7 +41,8 @@ public final class FormatOptions {
     @Option(
             names = "--tokens-per-step",
             paramLabel = "N",
-            description = "Tokens per step, to derive D2 from the step (CSV, trainer_state.json).")
+            description = "Tokens per step, to derive D2 from the step (CSV, trainer_state.json, TensorBoard runs"
+                    + " that log no tokens tag).")
     Double tokensPerStep;
 
     @Option(names = "--loss-column", paramLabel = "COL", description = "CSV: column with the loss.")
@@ -54,7 +57,8 @@ public final class FormatOptions {
     @Option(
             names = "--d1",
             paramLabel = "TOKENS",
-            description = "D1 (base-model pretraining tokens) for every run of a CSV or trainer_state.json input.")
+            description = "D1 (base-model pretraining tokens) for every run of a CSV, trainer_state.json or TensorBoard"
+                    + " input.")
     Double d1Tokens;
 
     @Option(names = "--setting-column", paramLabel = "COL", description = "CSV: column with the setting.")
@@ -71,6 +75,38 @@ public final class FormatOptions {
             paramLabel = "val|train|NAME",
             description = "Loss series to fit (default: val when present, else train).")
     String split;
+
+    @Option(
+            names = "--loss-tag",
+            split = ",",
+            paramLabel = "TAG[,TAG...]",
+            description = "TensorBoard: tag(s) of the training loss; * matches anything"
+                    + " (default: train/loss, lm loss, train_loss).")
+    List<String> lossTags;
+
+    @Option(
+            names = "--val-loss-tag",
+            split = ",",
+            paramLabel = "TAG[,TAG...]",
+            description =
+                    "TensorBoard: tag(s) of the validation loss (default: eval/loss, lm loss validation, val_loss).")
+    List<String> valLossTags;
+
+    @Option(
+            names = "--lr-tag",
+            split = ",",
+            paramLabel = "TAG[,TAG...]",
+            description =
+                    "TensorBoard: tag(s) of the learning rate (default: train/learning_rate, learning-rate, lr-*).")
+    List<String> lrTags;
+
+    @Option(
+            names = "--tokens-tag",
+            split = ",",
+            paramLabel = "TAG[,TAG...]",
+            description = "TensorBoard: tag(s) of the tokens seen, D2 (default: train/num_input_tokens_seen; else"
+                    + " step × --tokens-per-step).")
+    List<String> tokensTags;
 
     @Option(names = "--strict", description = "Fail (exit 65) when any input line is invalid instead of skipping it.")
     boolean strict;
@@ -90,6 +126,19 @@ public final class FormatOptions {
                 d1Tokens != null ? d1Tokens : d.d1Value(),
                 settingColumn != null ? settingColumn : d.settingColumn(),
                 csvSplit != null ? csvSplit : d.split());
+    }
+
+    /** The TensorBoard tag mapping from the flags: each tag flag replaces its defaults; run id, D1 and tokens per step too. */
+    TensorBoardMapping tensorBoardMapping() {
+        TensorBoardMapping d = TensorBoardMapping.defaults();
+        return new TensorBoardMapping(
+                lossTags != null ? lossTags : d.lossTags(),
+                valLossTags != null ? valLossTags : d.valLossTags(),
+                lrTags != null ? lrTags : d.lrTags(),
+                tokensTags != null ? tokensTags : d.tokensTags(),
+                tokensPerStep != null ? tokensPerStep : d.tokensPerStep(),
+                runId != null ? runId : d.fixedRunId(),
+                d1Tokens != null ? d1Tokens : d.d1Tokens());
     }
 
     /** Parses {@code auto|jsonl|csv|trainer-state} case-insensitively. */

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code satwatch replay}: publishes the events of curve files (JSONL, CSV, trainer_state.json) to the events topic,
+ * {@code satwatch replay}: publishes the events of curve files (JSONL, CSV, trainer_state.json) and TensorBoard logdirs
+ * to the events topic,
  * in file order, optionally at a fixed rate. Lines that cannot be decoded are reported (file, line, field) and not
  * sent.
  */
@@ -62,11 +63,15 @@ public final class ReplayCommand implements Callable<Integer> {
         log.apply(Level.ERROR);
         PrintWriter err = spec.commandLine().getErr();
         try {
+            input.requireSome();
             var props = kafka.reachableClientProperties();
             try (EventPublisher publisher = new EventPublisher(props, kafka.topic)) {
                 Map<Path, String> defaultIds = CurveReader.defaultRunIds(input.inputs);
                 for (Path file : input.inputs) {
-                    replay(file, defaultIds.get(file), publisher, err);
+                    replay(file, CurveInputs.read(file, input.read, defaultIds.get(file)), publisher, err);
+                }
+                for (Path logdir : input.logdirs) {
+                    replay(logdir, CurveInputs.readLogdir(logdir, input.read), publisher, err);
                 }
                 err.println(publisher.finish("replayed"));
             }
@@ -80,13 +85,13 @@ public final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private void replay(Path file, String defaultRunId, EventPublisher publisher, PrintWriter err) {
-        ReadResult result = CurveInputs.read(file, input.read, defaultRunId);
+    private void replay(Path file, ReadResult result, EventPublisher publisher, PrintWriter err) {
         for (InputProblem p : result.problems()) {
             err.println("warning: not sent: " + p.describe());
         }
         if (input.read.strict && !result.problems().isEmpty()) {
-            throw new CliException(ExitCodes.DATA_ERROR, result.problems().size() + " invalid lines in " + file);
+            throw new CliException(
+                    ExitCodes.DATA_ERROR, result.problems().size() + " invalid lines or records in " + file);
         }
         Pacer pacer = new Pacer(rate);
         long lastProgress = System.nanoTime();

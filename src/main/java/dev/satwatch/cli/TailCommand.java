@@ -7,6 +7,7 @@ import dev.satwatch.io.InputFormat;
 import dev.satwatch.io.InputFormatException;
 import dev.satwatch.io.InputProblem;
 import dev.satwatch.io.LineDecoder;
+import dev.satwatch.io.TensorBoardLogdir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,13 +26,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code satwatch tail}: follows a growing JSONL or CSV training log and publishes each new line's events as it is
- * written, like {@code tail -F} (waits for the file, survives truncation and rotation). Runs until Ctrl-C, or until
+ * written, like {@code tail -F} (waits for the file, survives truncation and rotation); or, with
+ * {@code --tensorboard}, every event file of a TensorBoard logdir, new runs and files included. Runs until Ctrl-C, or until
  * the file has been idle for {@code --idle-exit}.
  */
 @Command(
         name = "tail",
         mixinStandardHelpOptions = true,
-        description = "Follow a growing JSONL or CSV log and publish its events to satwatch.events.",
+        description = "Follow a growing JSONL or CSV log, or a TensorBoard logdir, and publish its events to"
+                + " satwatch.events.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped (Ctrl-C or --idle-exit) with every event acknowledged",
@@ -52,10 +55,16 @@ public final class TailCommand implements Callable<Integer> {
 
     @Option(
             names = {"-f", "--file", "-i", "--input"},
-            required = true,
             paramLabel = "FILE",
             description = "The log to follow (--input as in fit, replay and demo).")
     Path file;
+
+    @Option(
+            names = "--tensorboard",
+            paramLabel = "LOGDIR",
+            description = "Instead of --file: follow a TensorBoard logdir, every events.out.tfevents.* file under it,"
+                    + " new run folders and files included (a run per folder; tags: see --loss-tag).")
+    Path logdir;
 
     @Mixin
     FormatOptions read;
@@ -106,6 +115,12 @@ public final class TailCommand implements Callable<Integer> {
     }
 
     private int follow(PrintWriter err, AtomicBoolean stop) {
+        if ((file == null) == (logdir == null)) {
+            throw new CliException(ExitCodes.USAGE, "pass either --file FILE or --tensorboard LOGDIR");
+        }
+        if (logdir != null) {
+            return followLogdir(err, stop);
+        }
         InputFormat format = format();
         var props = kafka.reachableClientProperties();
         try (EventPublisher publisher = new EventPublisher(props, kafka.topic);
@@ -139,6 +154,45 @@ public final class TailCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } catch (InputFormatException e) {
             throw new CliException(ExitCodes.DATA_ERROR, e.getMessage());
+        }
+    }
+
+    /**
+     * Follows a TensorBoard logdir: publishes the loss points of the records appended to every event file, picks up
+     * new run folders and files, and reports damaged records (file and byte offset) without stopping.
+     */
+    private int followLogdir(PrintWriter err, AtomicBoolean stop) {
+        var props = kafka.reachableClientProperties();
+        try (EventPublisher publisher = new EventPublisher(props, kafka.topic);
+                TensorBoardLogdir reader = new TensorBoardLogdir(logdir, read.tensorBoardMapping())) {
+            err.printf(Locale.ROOT, "following TensorBoard logdir %s → %s%n", logdir, kafka.topic);
+            if (fromEnd) {
+                for (Path f : reader.skipExisting()) {
+                    err.println("skipping what " + f + " holds (--from-end)");
+                }
+            }
+            long lastGrowth = System.nanoTime();
+            while (!stop.get()) {
+                TensorBoardLogdir.Poll poll = reader.poll(POLL);
+                for (Path f : poll.newFiles()) {
+                    err.println("reading " + f + " (run " + reader.runIdOf(f) + ")");
+                }
+                publish(new LineDecoder.Decoded(poll.events(), poll.problems()), publisher, err);
+                if (poll.records() > 0 || !poll.newFiles().isEmpty()) {
+                    lastGrowth = System.nanoTime();
+                } else if (idleExit != null && System.nanoTime() - lastGrowth > idleExit.toNanos()) {
+                    break;
+                }
+            }
+            TensorBoardLogdir.Poll rest = reader.finish();
+            publish(new LineDecoder.Decoded(rest.events(), rest.problems()), publisher, err);
+            err.println(publisher.finish("published"));
+            return ExitCodes.OK;
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.IO_ERROR, logdir + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.OK;
         }
     }
 

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.satwatch.embedded.EmbeddedKafka;
 import dev.satwatch.embedded.TopicSpec;
+import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.RunEvent;
+import dev.satwatch.io.TensorBoardFixtures;
 import dev.satwatch.serde.EventCodec;
 import dev.satwatch.serde.ParseResult;
 import dev.satwatch.sim.SyntheticRun;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code replay} and {@code tail} against a real in-process KRaft broker. */
+/** {@code replay} and {@code tail} (files and TensorBoard logdirs) against a real in-process KRaft broker. */
 class ProducerCommandsIT {
 
     static EmbeddedKafka kafka;
@@ -151,5 +153,75 @@ class ProducerCommandsIT {
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(records).hasSize(lines.size());
         assertThat(r.err()).contains("published " + lines.size() + " events");
+    }
+
+    /**
+     * Issue 12's acceptance, end to end: {@code tail --tensorboard} follows a logdir written by the independent writer
+     * (an HF-style run with a corrupt record, a Megatron-style run torn mid-record that then grows, a Lightning-style
+     * run appearing mid-tail) and publishes every valid scalar as a loss event, keyed by run; the corrupt record is
+     * reported with its file and byte offset and the tail goes on.
+     */
+    @Test
+    void shouldFollowATensorBoardLogdirAndPublishEveryValidScalar() throws Exception {
+        TensorBoardFixtures.assumeWriterAvailable();
+        kafka.createTopics(TopicSpec.of("tail-tb.events", 4));
+        Path logdir = dir.resolve("logs");
+        TensorBoardFixtures.Run hf = TensorBoardFixtures.hf("hf", 200, 1);
+        int bad = hf.indexOf(100, "train/loss");
+        hf = hf.with(bad, hf.records().get(bad).corrupted("data"));
+        TensorBoardFixtures.Run megatron = TensorBoardFixtures.megatron("megatron", 200, 2);
+        TensorBoardFixtures.Run lightning = TensorBoardFixtures.lightning("lightning", 200, 3);
+        Path hfFile = logdir.resolve("hf/events.out.tfevents.1.a.1.0");
+        TensorBoardFixtures.Written hfWritten = TensorBoardFixtures.write(hfFile, false, hf.records());
+        Path megatronFile = logdir.resolve("megatron/events.out.tfevents.1.b.2.0");
+        int cut = megatron.indexOf(100, "lm loss");
+        List<TensorBoardFixtures.Rec> first = new ArrayList<>(megatron.records().subList(0, cut));
+        first.add(megatron.records().get(cut).torn(30));
+        TensorBoardFixtures.write(megatronFile, false, first);
+        int before = hf.expected().size()
+                + (int) megatron.records().subList(0, cut).stream()
+                        .filter(r -> r.yields() != null)
+                        .count();
+
+        CompletableFuture<CliRunner.Result> tail = CompletableFuture.supplyAsync(() -> CliRunner.run(
+                "tail",
+                "--tensorboard",
+                logdir.toString(),
+                "--tokens-per-step",
+                String.valueOf(TensorBoardFixtures.TOKENS_PER_STEP),
+                "--bootstrap-servers",
+                kafka.bootstrapServers(),
+                "--topic",
+                "tail-tb.events",
+                "--idle-exit",
+                "PT3S"));
+        consume("tail-tb.events", before);
+        List<TensorBoardFixtures.Rec> rest = new ArrayList<>();
+        rest.add(megatron.records().get(cut).restFrom(30));
+        rest.addAll(megatron.records().subList(cut + 1, megatron.records().size()));
+        TensorBoardFixtures.write(megatronFile, true, rest);
+        TensorBoardFixtures.write(logdir.resolve("lightning/events.out.tfevents.2.c.3.0"), false, lightning.records());
+
+        List<LossPoint> expected = new ArrayList<>(hf.expected());
+        expected.addAll(megatron.expected());
+        expected.addAll(lightning.expected());
+        List<ConsumerRecord<byte[], byte[]>> records = consume("tail-tb.events", expected.size());
+        CliRunner.Result r = tail.get(60, TimeUnit.SECONDS);
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        List<String> published = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            LossPoint p = (LossPoint) ((ParseResult.Ok) EventCodec.parse(record.value())).event();
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(p.runId());
+            published.add(TensorBoardFixtures.key(p));
+        }
+        assertThat(published)
+                .containsExactlyInAnyOrderElementsOf(
+                        expected.stream().map(TensorBoardFixtures::key).toList());
+        assertThat(r.err())
+                .contains("warning: not sent: " + hfFile.toAbsolutePath().normalize() + ": at byte offset "
+                        + hfWritten.offsets().get(bad) + ": data CRC mismatch")
+                .contains("(run lightning)")
+                .contains("published " + expected.size() + " events");
     }
 }
