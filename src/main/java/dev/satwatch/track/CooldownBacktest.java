@@ -36,11 +36,12 @@ import java.util.function.Consumer;
  *   <li><b>C and λ, per setting.</b> C is a setting-level quantity: for the branch being predicted it is calibrated
  *       on the other trajectories of its setting, leaving out the branch, its siblings (same parent, same branch
  *       point) and its parent's own decay. Each calibration trajectory gets the same prefix fit (with C = 0), and
- *       the residuals of its points after the prefix against {@code −C·S2} give C by least squares, each
- *       trajectory weighing the same; λ is the value of the grid with the smallest residual.
+ *       the residuals of its points after the prefix against {@code −C·S2} give its own C_j by least squares; the
+ *       setting's C is the median of the C_j (a trajectory whose prefix extrapolates badly, e.g. a long cooldown
+ *       from an early branch point, must not pull it), and λ the grid value with the smallest median residual.
  *   <li><b>Prediction.</b> The prefix fit with that C and λ, evaluated at the branch's last point. Its 95 % interval
  *       adds the prefix fit's covariance (delta method) and the spread of C between calibration trajectories
- *       ({@code S2²·var(C_j)}), as the next branch is one more draw of that spread.
+ *       ({@code S2²·(1.4826·MAD(C_j))²}), as the next branch is one more draw of that spread.
  * </ol>
  *
  * Steps: a point's {@code step} when logged, else {@code d2 / tokens_per_step} (the branch's, else the parent's,
@@ -48,8 +49,15 @@ import java.util.function.Consumer;
  */
 public final class CooldownBacktest {
 
-    /** Fraction of the branch point's D2 before which prefix points are not fitted (early, non-power-law loss). */
-    static final double BURN_IN = 0.1;
+    /**
+     * Fraction of the branch point's D2 before which prefix points are not fitted: the early curve is not the
+     * power law in S1 the late one follows (on the schaipp and reuse curves the stable-phase extrapolation error
+     * fell from ~1 % at 0.1 to ~0.4-0.8 % at 0.5).
+     */
+    static final double BURN_IN = 0.5;
+
+    /** Fewest prefix points fitted: when the burn-in leaves fewer, earlier points are taken back. */
+    static final int MIN_PREFIX_POINTS = 6;
 
     /** Knots at which a planned schedule is sampled (the state interpolates linearly between them). */
     static final int SCHEDULE_KNOTS = 256;
@@ -257,54 +265,51 @@ public final class CooldownBacktest {
             return withNote(unknown, "no other cooldown of setting '" + target.setting + "' to calibrate C");
         }
         int bestK = -1;
-        double bestSse = Double.POSITIVE_INFINITY;
+        double bestScore = Double.POSITIVE_INFINITY;
         double bestC = Double.NaN;
         double bestVarC = Double.NaN;
         for (int k = 0; k < ScheduleState.LAMBDA_COUNT; k++) {
-            double num = 0;
-            double den = 0;
-            List<double[]> perTrajectory = new ArrayList<>(); // {Σ(−r·S2), ΣS2², Σr², weight}
+            List<Double> cs = new ArrayList<>();
+            List<double[]> sums = new ArrayList<>(); // per trajectory {Σ(−r·S2), ΣS2², Σr², points}
             for (Trajectory t : cal) {
                 AnnealingResult f = t.calibrationFit[k];
                 if (!Double.isFinite(f.l0())) {
                     continue;
                 }
-                double w = 1.0 / t.after.size();
                 double[] acc = new double[4];
                 for (After q : t.after) {
                     double r = q.y() - (f.l0() + f.a() * Math.pow(q.s1(), -f.alpha()));
                     acc[0] += -r * q.s2()[k];
                     acc[1] += q.s2()[k] * q.s2()[k];
                     acc[2] += r * r;
+                    acc[3]++;
                 }
-                acc[3] = w;
-                num += w * acc[0];
-                den += w * acc[1];
-                perTrajectory.add(acc);
+                if (acc[1] > 0) {
+                    cs.add(acc[0] / acc[1]);
+                    sums.add(acc);
+                }
             }
-            if (!(den > 0)) {
+            if (cs.isEmpty()) {
                 continue;
             }
-            double c = num / den;
-            double sse = 0;
-            double sumCj = 0;
-            double sumCj2 = 0;
-            int m = 0;
-            for (double[] acc : perTrajectory) {
-                // Σ (r + c·S2)² = Σr² + 2c·Σ r·S2 + c²·ΣS2²
-                sse += acc[3] * (acc[2] - 2 * c * acc[0] + c * c * acc[1]);
-                if (acc[1] > 0) {
-                    double cj = acc[0] / acc[1];
-                    sumCj += cj;
-                    sumCj2 += cj * cj;
-                    m++;
-                }
+            // The median over trajectories: a calibration trajectory whose own prefix extrapolates badly (a long
+            // cooldown from an early branch point) gives an outlying C_j and must not pull the setting's C.
+            double c = median(cs);
+            List<Double> scores = new ArrayList<>();
+            List<Double> deviations = new ArrayList<>();
+            for (int j = 0; j < sums.size(); j++) {
+                double[] acc = sums.get(j);
+                // mean of (r + c·S2)² = (Σr² − 2c·Σ(−r·S2) + c²·ΣS2²) / n
+                scores.add((acc[2] - 2 * c * acc[0] + c * c * acc[1]) / acc[3]);
+                deviations.add(Math.abs(cs.get(j) - c));
             }
-            if (sse < bestSse) {
-                bestSse = sse;
+            double score = median(scores);
+            if (score < bestScore) {
+                bestScore = score;
                 bestK = k;
                 bestC = c;
-                bestVarC = m >= 2 ? Math.max(0, (sumCj2 - sumCj * sumCj / m) / (m - 1)) : Double.NaN;
+                double mad = 1.4826 * median(deviations);
+                bestVarC = cs.size() >= 2 ? mad * mad : Double.NaN;
             }
         }
         if (bestK < 0) {
@@ -330,6 +335,12 @@ public final class CooldownBacktest {
                 unknown.actualFinalLoss(),
                 (predicted - unknown.actualFinalLoss()) / unknown.actualFinalLoss(),
                 null);
+    }
+
+    private static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
     }
 
     private static Branch withNote(Branch b, String note) {
@@ -410,15 +421,19 @@ public final class CooldownBacktest {
         double tps = tokensPerStep(b.meta(), parent.meta(), prefix);
         ScheduleState state = new ScheduleState();
         AnnealingPoints.Builder pre = AnnealingPoints.builder();
-        for (LossPoint p : prefix) {
+        int firstFitted = firstFitted(prefix, at);
+        double previousD2 = 0;
+        for (int i = 0; i < prefix.size(); i++) {
+            LossPoint p = prefix.get(i);
             double s = stepOf(p, tps);
             if (Double.isNaN(s)) {
                 return "no step or tokens_per_step to place the parent's points";
             }
             state.advance(s, p.lr());
-            if (p.d2Tokens() >= BURN_IN * at) {
-                pre.add(state, p.loss());
+            if (i >= firstFitted) {
+                pre.add(state, p.loss(), weight(p.d2Tokens(), previousD2, at));
             }
+            previousD2 = p.d2Tokens();
         }
         PlannedSchedule schedule = b.started().schedule();
         long loggedLrs = after.stream().filter(p -> Double.isFinite(p.lr())).count();
@@ -483,6 +498,7 @@ public final class CooldownBacktest {
         }
         double tps = tokensPerStep(r.meta(), RunMeta.EMPTY, pts);
         double at = pts.get(decay - 1).d2Tokens();
+        int firstFitted = firstFitted(pts.subList(0, decay), at);
         ScheduleState state = new ScheduleState();
         AnnealingPoints.Builder pre = AnnealingPoints.builder();
         List<After> after = new ArrayList<>();
@@ -494,14 +510,41 @@ public final class CooldownBacktest {
             }
             state.advance(s, p.lr());
             if (i < decay) {
-                if (p.d2Tokens() >= BURN_IN * at) {
-                    pre.add(state, p.loss());
+                if (i >= firstFitted) {
+                    pre.add(
+                            state,
+                            p.loss(),
+                            weight(p.d2Tokens(), i > 0 ? pts.get(i - 1).d2Tokens() : 0, at));
                 }
             } else {
                 after.add(after(state, p));
             }
         }
         out.add(new Trajectory(r, r.runId(), settingOf(r), at, pre.build(), after));
+    }
+
+    /**
+     * The index of the first prefix point fitted: the first at or after {@link #BURN_IN} of the branch point's D2,
+     * moved back so that at least {@link #MIN_PREFIX_POINTS} are fitted when the prefix has them.
+     */
+    private static int firstFitted(List<LossPoint> prefix, double at) {
+        int first = prefix.size();
+        for (int i = 0; i < prefix.size(); i++) {
+            if (prefix.get(i).d2Tokens() >= BURN_IN * at) {
+                first = i;
+                break;
+            }
+        }
+        return Math.max(0, Math.min(first, prefix.size() - MIN_PREFIX_POINTS));
+    }
+
+    /**
+     * A prefix point's weight: the tokens since the previous point, as a fraction of the branch point's D2, so that
+     * a log-spaced log (dense early) does not let the early curve outweigh the late one.
+     */
+    private static double weight(double d2, double previousD2, double at) {
+        double gap = (d2 - previousD2) / at;
+        return gap > 0 ? gap : 1e-6;
     }
 
     private static After after(ScheduleState state, LossPoint p) {
