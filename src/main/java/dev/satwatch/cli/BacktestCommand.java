@@ -5,6 +5,8 @@ import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.Numbers;
+import dev.satwatch.event.RunEvent;
+import dev.satwatch.event.RunStarted;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.io.RunData;
 import dev.satwatch.law.CalibrationRun;
@@ -16,6 +18,7 @@ import dev.satwatch.plot.TradeOffPlot;
 import dev.satwatch.serde.LawJson;
 import dev.satwatch.serde.ReportJson;
 import dev.satwatch.track.Backtester;
+import dev.satwatch.track.CooldownBacktest;
 import dev.satwatch.track.RunTracker;
 import dev.satwatch.track.TrackerConfig;
 import java.io.IOException;
@@ -129,6 +132,14 @@ public final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(
+            names = "--cooldowns",
+            description = "Instead: predict the final loss of every finished branch run (run_started with branch_of)"
+                    + " from its parent's points up to the branch point and the branch's own LR schedule, with the"
+                    + " annealing law L = L0 + A·S1^(−α) − C·S2 and the setting's C calibrated without the branch and"
+                    + " its siblings (DESIGN §4b).")
+    boolean cooldowns;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -137,6 +148,9 @@ public final class BacktestCommand implements Callable<Integer> {
             if (!calibrate.equals("leave-one-out") && !calibrate.equals("none")) {
                 throw new CliException(
                         ExitCodes.USAGE, "--calibrate must be leave-one-out or none, got '" + calibrate + "'");
+            }
+            if (cooldowns) {
+                return cooldowns(out, err);
             }
             SatwatchConfig loaded = load(settings);
             TrackerConfig base = loaded.tracker();
@@ -213,6 +227,92 @@ public final class BacktestCommand implements Callable<Integer> {
             err.println("satwatch backtest: " + e.getMessage());
             return e.exitCode();
         }
+    }
+
+    /** {@code --cooldowns}: the cooldown-branch backtest, as a table or JSON. */
+    private int cooldowns(PrintWriter out, PrintWriter err) {
+        List<RunEvent> events = CurveInputs.events(input.inputs, input.read, err);
+        RunData.Grouping grouping = RunData.groupReporting(events);
+        grouping.problems().forEach(p -> err.println("warning: " + p));
+        Map<String, RunStarted> started = new LinkedHashMap<>();
+        for (RunEvent e : events) {
+            if (e instanceof RunStarted s) {
+                started.putIfAbsent(s.runId(), s);
+            }
+        }
+        List<CooldownBacktest.Run> runs = new ArrayList<>();
+        for (RunData r : grouping.runs()) {
+            runs.add(new CooldownBacktest.Run(
+                    r.runId(), started.get(r.runId()), r.meta(), r.pointsBySplit(), r.finishStatus()));
+        }
+        if (runs.stream().noneMatch(r -> r.started() != null && r.started().isBranch())) {
+            throw new CliException(
+                    ExitCodes.DATA_ERROR,
+                    "--cooldowns: no branch runs in " + input.inputs + " (a branch's run_started names branch_of and"
+                            + " branch_at_d2_tokens)");
+        }
+        CooldownBacktest.Report report = CooldownBacktest.create().run(runs, line -> {
+            err.println(line);
+            err.flush();
+        });
+        for (CooldownBacktest.Branch b : report.branches()) {
+            if (b.note() != null) {
+                err.println("backtest --cooldowns: " + b.runId() + " not predicted: " + b.note());
+            }
+        }
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (CooldownBacktest.Branch b : report.branches()) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("run_id", b.runId());
+                o.put("branch_of", b.branchOf());
+                o.put("branch_at_d2_tokens", b.branchAtD2Tokens());
+                o.put("cooldown_tokens", b.cooldownTokens());
+                o.put("predicted_final_loss", b.predictedFinalLoss());
+                o.put("predicted_final_loss_low", b.predictedFinalLossLow());
+                o.put("predicted_final_loss_high", b.predictedFinalLossHigh());
+                o.put("actual_final_loss", b.actualFinalLoss());
+                o.put("rel_err", b.relErr());
+                rows.add(o);
+            }
+            doc.put("branches", rows);
+            doc.put("mean_abs_rel_err", report.meanAbsRelErr());
+            doc.put("max_abs_rel_err", report.maxAbsRelErr());
+            out.println(ReportJson.tree(doc));
+        } else {
+            out.printf(
+                    Locale.ROOT,
+                    "%-40s %10s %10s %9s %21s %9s %8s%n",
+                    "branch",
+                    "at",
+                    "cooldown",
+                    "predicted",
+                    "95 % interval",
+                    "actual",
+                    "rel err");
+            for (CooldownBacktest.Branch b : report.branches()) {
+                out.printf(
+                        Locale.ROOT,
+                        "%-40s %10s %10s %9.4f [%9.4f, %9.4f] %9.4f %8s%n",
+                        b.runId(),
+                        Format.tokens(b.branchAtD2Tokens()),
+                        Format.tokens(b.cooldownTokens()),
+                        b.predictedFinalLoss(),
+                        b.predictedFinalLossLow(),
+                        b.predictedFinalLossHigh(),
+                        b.actualFinalLoss(),
+                        Format.percent(b.relErr()));
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "%nmean |rel err| %s, max %s over %d branches%n",
+                    Format.percent(report.meanAbsRelErr()),
+                    Format.percent(report.maxAbsRelErr()),
+                    report.branches().size());
+        }
+        out.flush();
+        return ExitCodes.OK;
     }
 
     private void traceRun(Backtester bt, List<Backtester.Input> inputs, List<ReuseLaw> laws, PrintWriter err) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.event.RunFinished;
 import dev.satwatch.event.RunMeta;
@@ -63,6 +64,13 @@ import java.util.Locale;
  *       or zone, a local date-time (read as UTC, as Python's {@code datetime.utcnow().isoformat()}
  *       writes it), any of these with a space instead of the {@code T} (Python's {@code str(datetime)}),
  *       or a number of seconds since the epoch.
+ *   <li>{@code run_started} may carry {@code schedule} (an object: {@code type} required, one of {@code wsd},
+ *       {@code cosine}, {@code linear}, {@code constant}; {@code warmup_tokens} a token count;
+ *       {@code cooldown_fraction} in [0, 1]; {@code cooldown_shape} {@code linear} or {@code 1-sqrt};
+ *       {@code peak_lr}, {@code final_lr} finite and non-negative; unknown members ignored; reasons name the member
+ *       as {@code schedule.type} etc.), {@code branch_of} (a run id, non-blank, at most
+ *       {@value #MAX_RUN_ID_CHARS} characters) and {@code branch_at_d2_tokens} (a token count, only with
+ *       {@code branch_of}). All three are optional; on other event types they are validated and dropped.
  *   <li>Inline {@code setting}, {@code base_model}, {@code d1_tokens}, {@code params},
  *       {@code target_d2_tokens}, {@code tokens_per_step} on a {@code loss} event become
  *       {@link LossPoint#meta()}; with none of them it is {@link RunMeta#EMPTY}.
@@ -192,6 +200,11 @@ public final class EventCodec {
         if (event instanceof RunStarted s) {
             writeHead(g, RUN_STARTED, s.runId(), s.ts());
             writeMeta(g, s.meta());
+            writeSchedule(g, s.schedule());
+            if (s.branchOf() != null) {
+                g.writeStringField("branch_of", s.branchOf());
+            }
+            writeIfPresent(g, "branch_at_d2_tokens", s.branchAtD2Tokens());
         } else if (event instanceof LossPoint l) {
             writeHead(g, LOSS, l.runId(), l.ts());
             if (l.step() >= 0) {
@@ -244,6 +257,22 @@ public final class EventCodec {
         writeIfPresent(g, "cost_per_billion_tokens", meta.costPerBillionTokens());
     }
 
+    private static void writeSchedule(JsonGenerator g, PlannedSchedule schedule) throws IOException {
+        if (schedule == null) {
+            return;
+        }
+        g.writeObjectFieldStart("schedule");
+        g.writeStringField("type", schedule.type());
+        writeIfPresent(g, "warmup_tokens", schedule.warmupTokens());
+        writeIfPresent(g, "cooldown_fraction", schedule.cooldownFraction());
+        if (schedule.cooldownShape() != null) {
+            g.writeStringField("cooldown_shape", schedule.cooldownShape());
+        }
+        writeIfPresent(g, "peak_lr", schedule.peakLr());
+        writeIfPresent(g, "final_lr", schedule.finalLr());
+        g.writeEndObject();
+    }
+
     private static void writeIfPresent(JsonGenerator g, String name, double value) throws IOException {
         if (Double.isNaN(value)) {
             return;
@@ -281,6 +310,9 @@ public final class EventCodec {
         long tokensPerStep = -1;
         double costPerBillion = Double.NaN;
         String status;
+        PlannedSchedule schedule;
+        String branchOf;
+        double branchAt = Double.NaN;
     }
 
     private static ParseResult decode(JsonParser p) throws IOException, FieldError {
@@ -330,6 +362,9 @@ public final class EventCodec {
             case "tokens_per_step" -> f.tokensPerStep = count(p, v, name);
             case "cost_per_billion_tokens" -> f.costPerBillion = tokens(p, v, name);
             case "status" -> f.status = string(p, v, name);
+            case "schedule" -> f.schedule = schedule(p, v);
+            case "branch_of" -> f.branchOf = string(p, v, name);
+            case "branch_at_d2_tokens" -> f.branchAt = tokens(p, v, name);
             default -> p.skipChildren(); // unknown field: ignored, nested values skipped whole
         }
     }
@@ -350,7 +385,19 @@ public final class EventCodec {
         }
         switch (f.type) {
             case RUN_STARTED:
-                return new ParseResult.Ok(new RunStarted(f.runId, f.ts, meta(f)));
+                if (f.branchOf != null && f.branchOf.isBlank()) {
+                    return new ParseResult.Invalid("branch_of is blank", "branch_of");
+                }
+                if (f.branchOf != null && f.branchOf.length() > MAX_RUN_ID_CHARS) {
+                    return new ParseResult.Invalid(
+                            "branch_of longer than " + MAX_RUN_ID_CHARS + " characters (" + f.branchOf.length() + ")",
+                            "branch_of");
+                }
+                if (f.branchOf == null && !Double.isNaN(f.branchAt)) {
+                    return new ParseResult.Invalid(
+                            "branch_at_d2_tokens without branch_of (name the parent run)", "branch_at_d2_tokens");
+                }
+                return new ParseResult.Ok(new RunStarted(f.runId, f.ts, meta(f), f.schedule, f.branchOf, f.branchAt));
             case LOSS:
                 if (!f.hasLoss) {
                     return new ParseResult.Invalid("missing loss", "loss");
@@ -383,6 +430,57 @@ public final class EventCodec {
         }
         return new RunMeta(
                 f.setting, f.baseModel, f.d1, f.params, f.target, Math.max(0L, f.tokensPerStep), f.costPerBillion);
+    }
+
+    /** The {@code schedule} object (null for JSON null); every member is checked and named in the reason. */
+    private static PlannedSchedule schedule(JsonParser p, JsonToken v) throws IOException, FieldError {
+        if (v == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (v != JsonToken.START_OBJECT) {
+            throw new FieldError("schedule must be an object, not " + describe(v), "schedule");
+        }
+        String type = null;
+        String shape = null;
+        double warmup = Double.NaN;
+        double cooldown = Double.NaN;
+        double peak = Double.NaN;
+        double fin = Double.NaN;
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken mv = p.nextToken();
+            String field = "schedule." + name;
+            switch (name) {
+                case "type" -> type = string(p, mv, field);
+                case "warmup_tokens" -> warmup = tokens(p, mv, field);
+                case "cooldown_fraction" -> {
+                    cooldown = tokens(p, mv, field);
+                    if (cooldown > 1) {
+                        throw new FieldError(field + " is above 1 (" + cooldown + ")", field);
+                    }
+                }
+                case "cooldown_shape" -> shape = string(p, mv, field);
+                case "peak_lr" -> peak = tokens(p, mv, field);
+                case "final_lr" -> fin = tokens(p, mv, field);
+                default -> p.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new FieldError("bad JSON: unexpected end of schedule", "schedule");
+        }
+        if (type == null) {
+            throw new FieldError("missing schedule.type", "schedule.type");
+        }
+        if (!PlannedSchedule.isType(type)) {
+            throw new FieldError(
+                    "schedule.type '" + clip(type) + "' is not one of wsd, cosine, linear, constant", "schedule.type");
+        }
+        if (shape != null && !PlannedSchedule.isShape(shape)) {
+            throw new FieldError(
+                    "schedule.cooldown_shape '" + clip(shape) + "' is not linear or 1-sqrt", "schedule.cooldown_shape");
+        }
+        return new PlannedSchedule(type, warmup, cooldown, shape, peak, fin);
     }
 
     private static String string(JsonParser p, JsonToken v, String field) throws IOException, FieldError {

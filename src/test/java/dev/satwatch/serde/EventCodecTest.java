@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.event.RunFinished;
 import dev.satwatch.event.RunMeta;
@@ -137,8 +138,137 @@ class EventCodecTest {
         }
     }
 
+    @Test
+    void shouldDecodeAPlannedScheduleAndABranchAsTheReuseCurvesFilesSpellThem() {
+        // Spelled as in shared/data/reuse-curves/cpu-cpt/satwatch-events-with-branches.jsonl (to_events.py there).
+        RunStarted parent = (RunStarted) ok("{\"type\": \"run_started\", \"run_id\": \"scratch-B\","
+                + " \"ts\": \"2026-12-04T10:05:17Z\", \"setting\": \"cpt-headers-cpu\", \"params\": 135808,"
+                + " \"target_d2_tokens\": 3440640, \"tokens_per_step\": 1024, \"schedule\": {\"type\": \"wsd\","
+                + " \"warmup_tokens\": 33792, \"cooldown_fraction\": 0.1, \"cooldown_shape\": \"linear\","
+                + " \"peak_lr\": 0.0015, \"final_lr\": 0.0}}");
+        RunStarted branch = (RunStarted)
+                ok(
+                        "{\"type\": \"run_started\", \"run_id\": \"scratch-B-cool@0.2\","
+                                + " \"setting\": \"cpt-headers-cpu\", \"params\": 135808, \"branch_of\": \"scratch-B\","
+                                + " \"branch_at_d2_tokens\": 688128, \"schedule\": {\"type\": \"linear\", \"warmup_tokens\": 0,"
+                                + " \"peak_lr\": 0.0015, \"final_lr\": 0.0}, \"target_d2_tokens\": 1032192, \"tokens_per_step\": 1024}");
+
+        assertThat(parent.schedule()).isEqualTo(new PlannedSchedule("wsd", 33792, 0.1, "linear", 0.0015, 0.0));
+        assertThat(parent.isBranch()).isFalse();
+        assertThat(parent.branchAtD2Tokens()).isNaN();
+        assertThat(branch.schedule()).isEqualTo(new PlannedSchedule("linear", 0, Double.NaN, null, 0.0015, 0.0));
+        assertThat(branch.branchOf()).isEqualTo("scratch-B");
+        assertThat(branch.branchAtD2Tokens()).isEqualTo(688128.0);
+        assertThat(branch.meta().targetD2Tokens()).isEqualTo(1032192.0);
+    }
+
+    @Test
+    void shouldDecodeABranchWithoutScheduleAsTheSchaippFileSpellsIt() {
+        // Spelled as in shared/data/real-curves/schaipp-cooldowns/satwatch-events.jsonl (to_events.py there).
+        RunStarted branch = (RunStarted) ok("{\"type\": \"run_started\", \"run_id\": "
+                + "\"ann124-0.1-linear_lr0.0001_T25000\", \"ts\": \"2026-12-04T10:00:00Z\", \"setting\": "
+                + "\"stable-124m_lr0.0001\", \"branch_of\": \"stable-124m_lr0.0001\", \"branch_at_d2_tokens\": "
+                + "2304000000.0, \"target_d2_tokens\": 2560000000.0}");
+
+        assertThat(branch.schedule()).isNull();
+        assertThat(branch.branchOf()).isEqualTo("stable-124m_lr0.0001");
+        assertThat(branch.branchAtD2Tokens()).isEqualTo(2.304e9);
+    }
+
+    @Test
+    void shouldKeepAnOlderRunStartedValidAndDropBranchFieldsOnOtherTypes() {
+        RunStarted old = (RunStarted) ok("{\"type\":\"run_started\",\"run_id\":\"r\",\"setting\":\"s\"}");
+        LossPoint p = (LossPoint) ok("{\"type\":\"loss\",\"run_id\":\"r\",\"d2_tokens\":1,\"loss\":2,"
+                + "\"branch_of\":\"q\",\"schedule\":{\"type\":\"constant\"}}");
+
+        assertThat(old)
+                .isEqualTo(new RunStarted("r", null, new RunMeta("s", null, Double.NaN, Double.NaN, Double.NaN, 0)));
+        assertThat(old.schedule()).isNull();
+        assertThat(p.loss()).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldReadEveryRunStartedOfTheSharedBranchFiles() throws java.io.IOException {
+        // The real files this schema was made for; skipped where the shared data is not mounted.
+        java.nio.file.Path root = java.nio.file.Path.of("..", "shared", "data");
+        java.nio.file.Path[] files = {
+            root.resolve("reuse-curves/cpu-cpt/satwatch-events-with-branches.jsonl"),
+            root.resolve("reuse-curves/cpu-growth/satwatch-events-with-branches.jsonl"),
+            root.resolve("real-curves/schaipp-cooldowns/satwatch-events.jsonl")
+        };
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(files[0]));
+        int branches = 0;
+        for (java.nio.file.Path file : files) {
+            for (String line : java.nio.file.Files.readAllLines(file)) {
+                if (line.contains("\"run_started\"")) {
+                    RunStarted s = (RunStarted) ok(line);
+                    branches += s.isBranch() ? 1 : 0;
+                    if (s.isBranch()) {
+                        assertThat(s.branchAtD2Tokens()).as(line).isPositive();
+                    }
+                }
+            }
+        }
+        // 18 branches in each reuse-curves folder (6 runs × 3 branch points), 92 in schaipp-cooldowns.
+        assertThat(branches).isEqualTo(18 + 18 + 92);
+    }
+
     static Stream<Arguments> invalidRecords() {
         return Stream.of(
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"schedule\":\"wsd\"}",
+                        "schedule",
+                        "schedule must be an object, not a string"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"schedule\":{\"peak_lr\":1e-3}}",
+                        "schedule.type",
+                        "missing schedule.type"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"schedule\":{\"type\":\"step\"}}",
+                        "schedule.type",
+                        "schedule.type 'step' is not one of wsd, cosine, linear, constant"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"schedule\":{\"type\":\"wsd\","
+                                + "\"cooldown_shape\":\"sqrt\"}}",
+                        "schedule.cooldown_shape",
+                        "schedule.cooldown_shape 'sqrt' is not linear or 1-sqrt"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"schedule\":{\"type\":\"wsd\","
+                                + "\"cooldown_fraction\":1.5}}",
+                        "schedule.cooldown_fraction",
+                        "schedule.cooldown_fraction is above 1"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"schedule\":{\"type\":\"wsd\","
+                                + "\"peak_lr\":-3e-4}}",
+                        "schedule.peak_lr",
+                        "schedule.peak_lr is negative"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"schedule\":{\"type\":\"cosine\","
+                                + "\"final_lr\":\"low\"}}",
+                        "schedule.final_lr",
+                        "schedule.final_lr is not a number ('low')"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"schedule\":{\"type\":\"wsd\","
+                                + "\"warmup_tokens\":Infinity}}",
+                        "schedule.warmup_tokens",
+                        "schedule.warmup_tokens is not finite"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"branch_of\":7}",
+                        "branch_of",
+                        "branch_of must be a string"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"branch_of\":\" \"}",
+                        "branch_of",
+                        "branch_of is blank"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"branch_of\":\"p\","
+                                + "\"branch_at_d2_tokens\":-1}",
+                        "branch_at_d2_tokens",
+                        "branch_at_d2_tokens is negative"),
+                Arguments.of(
+                        "{\"type\":\"run_started\",\"run_id\":\"r\",\"branch_at_d2_tokens\":5e8}",
+                        "branch_at_d2_tokens",
+                        "branch_at_d2_tokens without branch_of"),
                 Arguments.of("{\"type\":\"loss\",", null, "bad JSON"),
                 Arguments.of("[1,2]", null, "not a JSON object"),
                 Arguments.of("\"loss\"", null, "not a JSON object"),
@@ -389,7 +519,26 @@ class EventCodecTest {
     }
 
     private static RunStarted randomStarted(SplittableRandom rnd) {
-        return new RunStarted(id(rnd), ts(rnd), meta(rnd));
+        if (rnd.nextBoolean()) {
+            return new RunStarted(id(rnd), ts(rnd), meta(rnd));
+        }
+        PlannedSchedule schedule = rnd.nextBoolean()
+                ? null
+                : new PlannedSchedule(
+                        new String[] {"wsd", "cosine", "linear", "constant"}[rnd.nextInt(4)],
+                        rnd.nextBoolean() ? rnd.nextDouble(0, 1e10) : Double.NaN,
+                        rnd.nextBoolean() ? rnd.nextDouble(0, 1) : Double.NaN,
+                        rnd.nextBoolean() ? (rnd.nextBoolean() ? "linear" : "1-sqrt") : null,
+                        rnd.nextBoolean() ? rnd.nextDouble(0, 1e-2) : Double.NaN,
+                        rnd.nextBoolean() ? rnd.nextDouble(0, 1e-3) : Double.NaN);
+        boolean branch = rnd.nextBoolean();
+        return new RunStarted(
+                id(rnd),
+                ts(rnd),
+                meta(rnd),
+                schedule,
+                branch ? id(rnd) : null,
+                branch && rnd.nextBoolean() ? rnd.nextDouble(0, 1e12) : Double.NaN);
     }
 
     private static LossPoint randomLoss(SplittableRandom rnd) {

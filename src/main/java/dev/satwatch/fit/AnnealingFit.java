@@ -1,0 +1,313 @@
+package dev.satwatch.fit;
+
+import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.linear.SingularMatrixException;
+
+/**
+ * Fits the annealing law {@code L = L0 + A·S1^(−α) − C·S2} (Tissue, Wang, Wang 2024, arXiv 2408.11029, Eq. 1;
+ * DESIGN §4b) to {@link AnnealingPoints} by weighted least squares on the loss, by variable projection: for fixed
+ * α and λ the law is linear in (L0, A, C), a 3×3 solve; α is searched on a log-spaced grid and refined by golden
+ * section between the grid neighbours of the best value; λ is chosen from the grid of {@link ScheduleState}.
+ *
+ * <ul>
+ *   <li>{@link #fit(AnnealingPoints)}: L0, A, C, α free, the best λ.
+ *   <li>{@link #fit(AnnealingPoints, int)}: L0, A, C, α free at one λ.
+ *   <li>{@link #fitWithC(AnnealingPoints, double, int)}: C given (a setting-level value calibrated from finished
+ *       runs and cooldown branches), L0, A, α free; what a run still at constant LR (where S2 ≡ 0 and C is not
+ *       identified) uses.
+ * </ul>
+ *
+ * Intervals are Student-t 95 % intervals from {@code σ²·(JᵀWJ)⁻¹}, {@code σ² = rss/(n − p)} (weights as
+ * precisions, e.g. counts of the raw points a bin averages). Edge cases: fewer than p + 1 points, or a singular
+ * design (C free but S2 constant, e.g. every point at constant LR) give a {@link AnnealingResult#failed failed}
+ * result; an α at the end of the searched range gives {@code converged == false}. Immutable and thread-safe
+ * (scratch arrays are per call).
+ */
+public final class AnnealingFit {
+
+    private static final double ALPHA_LOW = 0.01;
+    private static final double ALPHA_HIGH = 3.0;
+    private static final int ALPHA_GRID = 32;
+    private static final int GOLDEN_ITERATIONS = 30;
+    private static final double GOLDEN = (Math.sqrt(5) - 1) / 2;
+
+    private final double alphaLow;
+    private final double alphaHigh;
+
+    private AnnealingFit(double alphaLow, double alphaHigh) {
+        this.alphaLow = alphaLow;
+        this.alphaHigh = alphaHigh;
+    }
+
+    /** A fitter searching α in [0.01, 3]. */
+    public static AnnealingFit create() {
+        return new AnnealingFit(ALPHA_LOW, ALPHA_HIGH);
+    }
+
+    /** This fitter searching α in [{@code low}, {@code high}] (0 &lt; low &lt; high). */
+    public AnnealingFit withAlphaRange(double low, double high) {
+        if (!(low > 0) || !(high > low) || !Double.isFinite(high)) {
+            throw new IllegalArgumentException("alpha range must satisfy 0 < low < high, got " + low + ", " + high);
+        }
+        return new AnnealingFit(low, high);
+    }
+
+    /** L0, A, C, α free; the λ of the grid with the lowest residual. */
+    public AnnealingResult fit(AnnealingPoints points) {
+        AnnealingResult best = null;
+        for (int k = 0; k < ScheduleState.LAMBDA_COUNT; k++) {
+            AnnealingResult r = fit(points, k);
+            if (best == null || (Double.isFinite(r.rss()) && !(r.rss() >= best.rss()))) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /** L0, A, C, α free at the λ of {@code lambdaIndex}. */
+    public AnnealingResult fit(AnnealingPoints points, int lambdaIndex) {
+        return search(new Problem(points, lambdaIndex, true, 0.0));
+    }
+
+    /** C given, L0, A, α free, at the λ of {@code lambdaIndex} (which only matters where S2 ≠ 0). */
+    public AnnealingResult fitWithC(AnnealingPoints points, double c, int lambdaIndex) {
+        if (!Double.isFinite(c)) {
+            throw new IllegalArgumentException("c must be finite, got " + c);
+        }
+        return search(new Problem(points, lambdaIndex, false, c));
+    }
+
+    private AnnealingResult search(Problem pr) {
+        int p = pr.freeC ? 3 : 2;
+        if (pr.n < p + 2) {
+            return AnnealingResult.failed(pr.n, pr.k, !pr.freeC);
+        }
+        double logLo = Math.log(alphaLow);
+        double logHi = Math.log(alphaHigh);
+        double bestRss = Double.POSITIVE_INFINITY;
+        int bestIdx = -1;
+        double[] grid = new double[ALPHA_GRID];
+        for (int g = 0; g < ALPHA_GRID; g++) {
+            grid[g] = Math.exp(logLo + (logHi - logLo) * g / (ALPHA_GRID - 1));
+            double rss = pr.rss(grid[g]);
+            if (rss < bestRss) {
+                bestRss = rss;
+                bestIdx = g;
+            }
+        }
+        if (bestIdx < 0) {
+            return AnnealingResult.failed(pr.n, pr.k, !pr.freeC);
+        }
+        // Golden section on ln α between the grid neighbours of the best grid value.
+        double a = Math.log(grid[Math.max(0, bestIdx - 1)]);
+        double b = Math.log(grid[Math.min(ALPHA_GRID - 1, bestIdx + 1)]);
+        double x1 = b - GOLDEN * (b - a);
+        double x2 = a + GOLDEN * (b - a);
+        double f1 = pr.rss(Math.exp(x1));
+        double f2 = pr.rss(Math.exp(x2));
+        for (int it = 0; it < GOLDEN_ITERATIONS; it++) {
+            if (f1 < f2) {
+                b = x2;
+                x2 = x1;
+                f2 = f1;
+                x1 = b - GOLDEN * (b - a);
+                f1 = pr.rss(Math.exp(x1));
+            } else {
+                a = x1;
+                x1 = x2;
+                f1 = f2;
+                x2 = a + GOLDEN * (b - a);
+                f2 = pr.rss(Math.exp(x2));
+            }
+        }
+        double alpha = f1 < f2 ? Math.exp(x1) : Math.exp(x2);
+        double rss = Math.min(f1, f2);
+        if (bestRss < rss) {
+            alpha = grid[bestIdx];
+        }
+        rss = pr.rss(alpha);
+        if (!Double.isFinite(rss)) {
+            return AnnealingResult.failed(pr.n, pr.k, !pr.freeC);
+        }
+        double[] beta = pr.beta.clone();
+        rss = pr.directRss(alpha, beta);
+        boolean atEdge = alpha <= alphaLow * 1.0001 || alpha >= alphaHigh / 1.0001;
+        return result(pr, alpha, beta, rss, !atEdge);
+    }
+
+    private static AnnealingResult result(Problem pr, double alpha, double[] beta, double rss, boolean converged) {
+        double l0 = beta[0];
+        double amp = beta[1];
+        double c = pr.freeC ? beta[2] : pr.fixedC;
+        int p = pr.freeC ? 4 : 3;
+        double[][] jtj = new double[p][p];
+        for (int i = 0; i < pr.n; i++) {
+            double u = Math.exp(-alpha * pr.lnS1[i]);
+            double[] row = pr.freeC
+                    ? new double[] {1, u, -amp * pr.lnS1[i] * u, -pr.s2[i]}
+                    : new double[] {1, u, -amp * pr.lnS1[i] * u};
+            for (int r = 0; r < p; r++) {
+                for (int s = 0; s < p; s++) {
+                    jtj[r][s] += pr.w[i] * row[r] * row[s];
+                }
+            }
+        }
+        int dof = pr.n - p;
+        double[] cov = null;
+        FitResult.Interval unknown = new FitResult.Interval(Double.NaN, Double.NaN);
+        FitResult.Interval[] iv = {unknown, unknown, unknown, new FitResult.Interval(c, c)};
+        if (dof > 0) {
+            try {
+                RealMatrix inv = new LUDecomposition(new Array2DRowRealMatrix(jtj, false), 1e-300)
+                        .getSolver()
+                        .getInverse();
+                double sigma2 = rss / dof;
+                cov = new double[p * p];
+                for (int r = 0; r < p; r++) {
+                    for (int s = 0; s < p; s++) {
+                        cov[r * p + s] = sigma2 * inv.getEntry(r, s);
+                    }
+                }
+                double t = new TDistribution(dof).inverseCumulativeProbability(0.975);
+                double[] values = {l0, amp, alpha, c};
+                for (int r = 0; r < p; r++) {
+                    double se = Math.sqrt(Math.max(0, cov[r * p + r]));
+                    iv[r] = new FitResult.Interval(values[r] - t * se, values[r] + t * se);
+                }
+            } catch (SingularMatrixException e) {
+                cov = null; // intervals stay unknown: the parameters are not separately identified
+            }
+        }
+        return new AnnealingResult(
+                l0,
+                amp,
+                alpha,
+                c,
+                pr.k,
+                !pr.freeC,
+                cov,
+                iv[0],
+                iv[1],
+                iv[2],
+                iv[3],
+                rss,
+                pr.n,
+                pr.evaluations,
+                converged);
+    }
+
+    /** One fit's data and the linear solve for a given α. */
+    private static final class Problem {
+        final int n;
+        final int k;
+        final boolean freeC;
+        final double fixedC;
+        final double[] lnS1;
+        final double[] s2;
+        final double[] y;
+        final double[] w;
+        final double[] beta = new double[3];
+        int evaluations;
+
+        Problem(AnnealingPoints pts, int lambdaIndex, boolean freeC, double fixedC) {
+            this.n = pts.size();
+            this.k = lambdaIndex;
+            this.freeC = freeC;
+            this.fixedC = fixedC;
+            this.lnS1 = new double[n];
+            double[] s1 = pts.s1Array();
+            for (int i = 0; i < n; i++) {
+                lnS1[i] = Math.log(s1[i]);
+            }
+            this.s2 = pts.s2Array(lambdaIndex);
+            this.w = pts.wArray();
+            if (freeC) {
+                this.y = pts.yArray();
+            } else {
+                double[] yc = pts.yArray().clone();
+                for (int i = 0; i < n; i++) {
+                    yc[i] += fixedC * s2[i];
+                }
+                this.y = yc;
+            }
+        }
+
+        /** {@code Σ w (y − L)²} computed from the residuals (no cancellation), for the reported residual. */
+        double directRss(double alpha, double[] b) {
+            double rss = 0;
+            for (int i = 0; i < n; i++) {
+                double r = y[i] - b[0] - b[1] * Math.exp(-alpha * lnS1[i]) + b[2] * s2[i];
+                rss += w[i] * r * r;
+            }
+            return rss;
+        }
+
+        /**
+         * The weighted residual sum of squares of the best (L0, A[, C]) for this α, left in {@link #beta}; +∞ when
+         * the design is singular.
+         */
+        double rss(double alpha) {
+            evaluations++;
+            // Normal equations on centred columns (weighted means removed), which keeps them well conditioned.
+            double sw = 0;
+            double mu = 0;
+            double ms = 0;
+            double my = 0;
+            for (int i = 0; i < n; i++) {
+                double u = Math.exp(-alpha * lnS1[i]);
+                sw += w[i];
+                mu += w[i] * u;
+                ms += w[i] * s2[i];
+                my += w[i] * y[i];
+            }
+            mu /= sw;
+            ms /= sw;
+            my /= sw;
+            double suu = 0;
+            double sus = 0;
+            double sss = 0;
+            double suy = 0;
+            double ssy = 0;
+            double syy = 0;
+            for (int i = 0; i < n; i++) {
+                double u = Math.exp(-alpha * lnS1[i]) - mu;
+                double s = -(s2[i] - ms);
+                double yy = y[i] - my;
+                double wi = w[i];
+                suu += wi * u * u;
+                sus += wi * u * s;
+                sss += wi * s * s;
+                suy += wi * u * yy;
+                ssy += wi * s * yy;
+                syy += wi * yy * yy;
+            }
+            double amp;
+            double cc;
+            double explained;
+            if (freeC) {
+                double det = suu * sss - sus * sus;
+                if (!(det > 1e-14 * suu * sss) || !(suu > 0)) {
+                    return Double.POSITIVE_INFINITY;
+                }
+                amp = (suy * sss - ssy * sus) / det;
+                cc = (suu * ssy - sus * suy) / det;
+                explained = amp * suy + cc * ssy;
+            } else {
+                if (!(suu > 0)) {
+                    return Double.POSITIVE_INFINITY;
+                }
+                amp = suy / suu;
+                cc = 0;
+                explained = amp * suy;
+            }
+            beta[1] = amp;
+            beta[2] = cc;
+            beta[0] = my - amp * mu - cc * (-ms);
+            double rss = syy - explained;
+            return rss < 0 ? 0 : rss;
+        }
+    }
+}

@@ -1,0 +1,581 @@
+package dev.satwatch.track;
+
+import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.PlannedSchedule;
+import dev.satwatch.event.RunMeta;
+import dev.satwatch.event.RunStarted;
+import dev.satwatch.fit.AnnealingFit;
+import dev.satwatch.fit.AnnealingPoints;
+import dev.satwatch.fit.AnnealingResult;
+import dev.satwatch.fit.ScheduleState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The cooldown backtest of DESIGN §4b (issue 13): predicts the final loss of every finished branch run (a run whose
+ * {@code run_started} names {@code branch_of}) from its parent's points up to the branch point and the branch's own
+ * LR schedule, with the annealing law {@code L = L0 + A·S1^(−α) − C·S2}.
+ *
+ * <h2>Method</h2>
+ *
+ * <ol>
+ *   <li><b>Trajectory.</b> For each branch: the parent's points of the branch's split (val if it has one) up to the
+ *       branch point, then the branch's LR path: its logged LRs when it logs at least two points after the branch
+ *       point, else its planned {@code schedule} (spanning the branch point to its target, sampled at
+ *       {@value #SCHEDULE_KNOTS} knots), else its logged LRs. A {@link ScheduleState} runs along it; its S1, S2 at
+ *       each of the branch's points are what the law is evaluated at. Finished runs that are not branches and whose
+ *       LR falls below {@value #DECAY_START} × its peak are trajectories too (their points before the fall are the
+ *       prefix).
+ *   <li><b>Prefix fit.</b> L0, A, α from the prefix points after a burn-in ({@value #BURN_IN} of the branch point's
+ *       D2), with C given ({@link AnnealingFit#fitWithC}); on a constant-LR prefix S2 ≡ 0 and C does not matter.
+ *   <li><b>C and λ, per setting.</b> C is a setting-level quantity: for the branch being predicted it is calibrated
+ *       on the other trajectories of its setting, leaving out the branch, its siblings (same parent, same branch
+ *       point) and its parent's own decay. Each calibration trajectory gets the same prefix fit (with C = 0), and
+ *       the residuals of its points after the prefix against {@code −C·S2} give its own C_j by least squares; the
+ *       setting's C is the median of the C_j (a trajectory whose prefix extrapolates badly, e.g. a long cooldown
+ *       from an early branch point, must not pull it), and λ the grid value with the smallest median residual.
+ *   <li><b>Prediction.</b> The prefix fit with that C and λ, evaluated at the branch's last point. Its 95 % interval
+ *       adds the prefix fit's covariance (delta method) and the spread of C between calibration trajectories
+ *       ({@code S2²·(1.4826·MAD(C_j))²}), as the next branch is one more draw of that spread.
+ * </ol>
+ *
+ * Steps: a point's {@code step} when logged, else {@code d2 / tokens_per_step} (the branch's, else the parent's,
+ * else inferred from the parent's logged steps). Pure and thread-safe (immutable; state is per call).
+ */
+public final class CooldownBacktest {
+
+    /**
+     * Fraction of the branch point's D2 before which prefix points are not fitted: the early curve is not the
+     * power law in S1 the late one follows (on the schaipp and reuse curves the stable-phase extrapolation error
+     * fell from ~1 % at 0.1 to ~0.4-0.8 % at 0.5).
+     */
+    static final double BURN_IN = 0.5;
+
+    /** Fewest prefix points fitted: when the burn-in leaves fewer, earlier points are taken back. */
+    static final int MIN_PREFIX_POINTS = 6;
+
+    /** Knots at which a planned schedule is sampled (the state interpolates linearly between them). */
+    static final int SCHEDULE_KNOTS = 256;
+
+    /** A finished run's decay starts at its first point whose LR is below this fraction of its peak. */
+    static final double DECAY_START = 0.99;
+
+    private static final double Z95 = 1.959963984540054;
+
+    private final AnnealingFit fitter;
+
+    private CooldownBacktest(AnnealingFit fitter) {
+        this.fitter = fitter;
+    }
+
+    /** The backtest with the default annealing fitter. */
+    public static CooldownBacktest create() {
+        return new CooldownBacktest(AnnealingFit.create());
+    }
+
+    /**
+     * One run's events, gathered.
+     *
+     * @param runId the run
+     * @param started its {@code run_started} (schedule and branch fields); null when it sent none
+     * @param meta merged metadata
+     * @param pointsBySplit loss points per split, each sorted by D2
+     * @param finishStatus the {@code run_finished} status; null while running
+     */
+    public record Run(
+            String runId,
+            RunStarted started,
+            RunMeta meta,
+            Map<String, List<LossPoint>> pointsBySplit,
+            String finishStatus) {
+
+        boolean isBranch() {
+            return started != null && started.branchOf() != null;
+        }
+
+        List<LossPoint> points(String split) {
+            return pointsBySplit.getOrDefault(split, List.of());
+        }
+
+        String preferredSplit() {
+            if (pointsBySplit.containsKey(LossPoint.VAL)) {
+                return LossPoint.VAL;
+            }
+            if (pointsBySplit.containsKey(LossPoint.TRAIN)) {
+                return LossPoint.TRAIN;
+            }
+            return pointsBySplit.isEmpty()
+                    ? null
+                    : pointsBySplit.keySet().iterator().next();
+        }
+    }
+
+    /**
+     * One predicted branch.
+     *
+     * @param runId the branch
+     * @param branchOf its parent
+     * @param branchAtD2Tokens where it branches
+     * @param cooldownTokens tokens from the branch point to its last point
+     * @param predictedFinalLoss the law's loss at its last point; NaN when it could not be predicted
+     * @param predictedFinalLossLow lower end of the 95 % interval; NaN when unknown
+     * @param predictedFinalLossHigh upper end of the 95 % interval; NaN when unknown
+     * @param actualFinalLoss the branch's last loss
+     * @param relErr (predicted − actual) / actual
+     * @param note why there is no prediction, else null
+     */
+    public record Branch(
+            String runId,
+            String branchOf,
+            double branchAtD2Tokens,
+            double cooldownTokens,
+            double predictedFinalLoss,
+            double predictedFinalLossLow,
+            double predictedFinalLossHigh,
+            double actualFinalLoss,
+            double relErr,
+            String note) {}
+
+    /**
+     * The backtest's answer.
+     *
+     * @param branches every finished branch with points after its branch point, in input order
+     * @param meanAbsRelErr mean |rel err| over the predicted branches; NaN when none
+     * @param maxAbsRelErr max |rel err| over the predicted branches; NaN when none
+     */
+    public record Report(List<Branch> branches, double meanAbsRelErr, double maxAbsRelErr) {
+        /** Copies the list. */
+        public Report {
+            branches = List.copyOf(branches);
+        }
+    }
+
+    /** A point after the prefix: its sums and its loss. */
+    private record After(double s1, double[] s2, double y, double d2) {}
+
+    /** A prefix and the points after it, in one setting. */
+    private static final class Trajectory {
+        final Run run;
+        final String parentId;
+        final String setting;
+        final double branchAt;
+        final AnnealingPoints prefix;
+        final List<After> after;
+        final AnnealingResult[] calibrationFit = new AnnealingResult[ScheduleState.LAMBDA_COUNT];
+
+        Trajectory(
+                Run run, String parentId, String setting, double branchAt, AnnealingPoints prefix, List<After> after) {
+            this.run = run;
+            this.parentId = parentId;
+            this.setting = setting;
+            this.branchAt = branchAt;
+            this.prefix = prefix;
+            this.after = after;
+        }
+
+        boolean isBranch() {
+            return run.isBranch();
+        }
+    }
+
+    /**
+     * Predicts every finished branch.
+     *
+     * @param runs all runs of the input (parents, branches, other finished runs)
+     * @param progress receives one line per tenth of the branches done
+     */
+    public Report run(List<Run> runs, Consumer<String> progress) {
+        Map<String, Run> byId = new LinkedHashMap<>();
+        runs.forEach(r -> byId.putIfAbsent(r.runId(), r));
+        List<Trajectory> trajectories = new ArrayList<>();
+        Map<String, String> notes = new LinkedHashMap<>();
+        List<Run> branches = new ArrayList<>();
+        for (Run r : runs) {
+            if (r.isBranch()) {
+                if (r.finishStatus() == null) {
+                    continue;
+                }
+                branches.add(r);
+                Run parent = byId.get(r.started().branchOf());
+                if (parent == null) {
+                    notes.put(r.runId(), "parent run '" + r.started().branchOf() + "' is not in the input");
+                    continue;
+                }
+                String why = branchTrajectory(r, parent, trajectories);
+                if (why != null) {
+                    notes.put(r.runId(), why);
+                }
+            } else if (r.finishStatus() != null) {
+                decayTrajectory(r, trajectories);
+            }
+        }
+        for (Trajectory t : trajectories) {
+            for (int k = 0; k < ScheduleState.LAMBDA_COUNT; k++) {
+                t.calibrationFit[k] = fitter.fitWithC(t.prefix, 0.0, k);
+            }
+        }
+        Map<String, Trajectory> branchTrajectories = new HashMap<>();
+        trajectories.stream().filter(Trajectory::isBranch).forEach(t -> branchTrajectories.put(t.run.runId(), t));
+        List<Branch> out = new ArrayList<>();
+        int done = 0;
+        int step = Math.max(1, branches.size() / 10);
+        for (Run b : branches) {
+            Trajectory t = branchTrajectories.get(b.runId());
+            out.add(
+                    t == null
+                            ? unpredicted(b, notes.getOrDefault(b.runId(), "no points after the branch point"))
+                            : predict(t, trajectories));
+            done++;
+            if (done % step == 0 || done == branches.size()) {
+                progress.accept("backtest --cooldowns: " + done + "/" + branches.size() + " branches");
+            }
+        }
+        double sum = 0;
+        double max = Double.NaN;
+        int n = 0;
+        for (Branch b : out) {
+            if (Double.isFinite(b.relErr())) {
+                sum += Math.abs(b.relErr());
+                max = Double.isNaN(max) ? Math.abs(b.relErr()) : Math.max(max, Math.abs(b.relErr()));
+                n++;
+            }
+        }
+        return new Report(out, n > 0 ? sum / n : Double.NaN, max);
+    }
+
+    private Branch predict(Trajectory target, List<Trajectory> all) {
+        List<Trajectory> cal = new ArrayList<>();
+        for (Trajectory t : all) {
+            if (t == target || !t.setting.equals(target.setting)) {
+                continue;
+            }
+            boolean sibling = t.isBranch() && t.parentId.equals(target.parentId) && sameD2(t.branchAt, target.branchAt);
+            boolean parentDecay = !t.isBranch() && t.run.runId().equals(target.parentId);
+            if (!sibling && !parentDecay) {
+                cal.add(t);
+            }
+        }
+        Branch unknown = unpredicted(target.run, null);
+        if (cal.isEmpty()) {
+            return withNote(unknown, "no other cooldown of setting '" + target.setting + "' to calibrate C");
+        }
+        int bestK = -1;
+        double bestScore = Double.POSITIVE_INFINITY;
+        double bestC = Double.NaN;
+        double bestVarC = Double.NaN;
+        for (int k = 0; k < ScheduleState.LAMBDA_COUNT; k++) {
+            List<Double> cs = new ArrayList<>();
+            List<double[]> sums = new ArrayList<>(); // per trajectory {Σ(−r·S2), ΣS2², Σr², points}
+            for (Trajectory t : cal) {
+                AnnealingResult f = t.calibrationFit[k];
+                if (!Double.isFinite(f.l0())) {
+                    continue;
+                }
+                double[] acc = new double[4];
+                for (After q : t.after) {
+                    double r = q.y() - (f.l0() + f.a() * Math.pow(q.s1(), -f.alpha()));
+                    acc[0] += -r * q.s2()[k];
+                    acc[1] += q.s2()[k] * q.s2()[k];
+                    acc[2] += r * r;
+                    acc[3]++;
+                }
+                if (acc[1] > 0) {
+                    cs.add(acc[0] / acc[1]);
+                    sums.add(acc);
+                }
+            }
+            if (cs.isEmpty()) {
+                continue;
+            }
+            // The median over trajectories: a calibration trajectory whose own prefix extrapolates badly (a long
+            // cooldown from an early branch point) gives an outlying C_j and must not pull the setting's C.
+            double c = median(cs);
+            List<Double> scores = new ArrayList<>();
+            List<Double> deviations = new ArrayList<>();
+            for (int j = 0; j < sums.size(); j++) {
+                double[] acc = sums.get(j);
+                // mean of (r + c·S2)² = (Σr² − 2c·Σ(−r·S2) + c²·ΣS2²) / n
+                scores.add((acc[2] - 2 * c * acc[0] + c * c * acc[1]) / acc[3]);
+                deviations.add(Math.abs(cs.get(j) - c));
+            }
+            double score = median(scores);
+            if (score < bestScore) {
+                bestScore = score;
+                bestK = k;
+                bestC = c;
+                double mad = 1.4826 * median(deviations);
+                bestVarC = cs.size() >= 2 ? mad * mad : Double.NaN;
+            }
+        }
+        if (bestK < 0) {
+            return withNote(unknown, "no calibration cooldown of setting '" + target.setting + "' could be fitted");
+        }
+        AnnealingResult fit = fitter.fitWithC(target.prefix, bestC, bestK);
+        if (!Double.isFinite(fit.l0())) {
+            return withNote(unknown, "the parent's points up to the branch point could not be fitted");
+        }
+        After last = target.after.get(target.after.size() - 1);
+        double predicted = fit.predict(last.s1(), last.s2()[bestK]);
+        double se = fit.predictStdErr(last.s1(), last.s2()[bestK]);
+        double s2 = last.s2()[bestK];
+        double total = Math.sqrt(se * se + s2 * s2 * bestVarC);
+        return new Branch(
+                unknown.runId(),
+                unknown.branchOf(),
+                unknown.branchAtD2Tokens(),
+                unknown.cooldownTokens(),
+                predicted,
+                predicted - Z95 * total,
+                predicted + Z95 * total,
+                unknown.actualFinalLoss(),
+                (predicted - unknown.actualFinalLoss()) / unknown.actualFinalLoss(),
+                null);
+    }
+
+    private static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    }
+
+    private static Branch withNote(Branch b, String note) {
+        return new Branch(
+                b.runId(),
+                b.branchOf(),
+                b.branchAtD2Tokens(),
+                b.cooldownTokens(),
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                b.actualFinalLoss(),
+                Double.NaN,
+                note);
+    }
+
+    private static Branch unpredicted(Run b, String note) {
+        double at = b.started().branchAtD2Tokens();
+        String split = b.preferredSplit();
+        List<LossPoint> pts = split == null ? List.of() : b.points(split);
+        LossPoint last = null;
+        for (LossPoint p : pts) {
+            if (!(p.d2Tokens() <= at) && Double.isFinite(p.loss())) {
+                last = p;
+            }
+        }
+        double actual = last == null ? Double.NaN : last.loss();
+        double cooldown = last == null ? Double.NaN : last.d2Tokens() - at;
+        return new Branch(
+                b.runId(),
+                b.started().branchOf(),
+                at,
+                cooldown,
+                Double.NaN,
+                Double.NaN,
+                Double.NaN,
+                actual,
+                Double.NaN,
+                note);
+    }
+
+    private static boolean sameD2(double a, double b) {
+        return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+    }
+
+    private static String settingOf(Run r) {
+        return r.meta() != null && r.meta().setting() != null ? r.meta().setting() : RunTracker.DEFAULT_SETTING;
+    }
+
+    /** Adds the branch's trajectory; returns why it has none, else null. */
+    private static String branchTrajectory(Run b, Run parent, List<Trajectory> out) {
+        double at = b.started().branchAtD2Tokens();
+        String split = b.preferredSplit();
+        if (split == null) {
+            return "no loss points";
+        }
+        if (Double.isNaN(at)) {
+            return "no branch_at_d2_tokens";
+        }
+        List<LossPoint> prefix = new ArrayList<>();
+        for (LossPoint p : parent.points(split)) {
+            if (p.d2Tokens() <= at * (1 + 1e-9) && Double.isFinite(p.loss())) {
+                prefix.add(p);
+            }
+        }
+        List<LossPoint> after = new ArrayList<>();
+        for (LossPoint p : b.points(split)) {
+            if (p.d2Tokens() > at * (1 + 1e-9) && Double.isFinite(p.loss())) {
+                after.add(p);
+            }
+        }
+        if (after.isEmpty()) {
+            return "no points after the branch point";
+        }
+        if (prefix.isEmpty()) {
+            return "the parent has no '" + split + "' points up to the branch point";
+        }
+        double tps = tokensPerStep(b.meta(), parent.meta(), prefix);
+        ScheduleState state = new ScheduleState();
+        AnnealingPoints.Builder pre = AnnealingPoints.builder();
+        int firstFitted = firstFitted(prefix, at);
+        double previousD2 = 0;
+        for (int i = 0; i < prefix.size(); i++) {
+            LossPoint p = prefix.get(i);
+            double s = stepOf(p, tps);
+            if (Double.isNaN(s)) {
+                return "no step or tokens_per_step to place the parent's points";
+            }
+            state.advance(s, p.lr());
+            if (i >= firstFitted) {
+                pre.add(state, p.loss(), weight(p.d2Tokens(), previousD2, at));
+            }
+            previousD2 = p.d2Tokens();
+        }
+        PlannedSchedule schedule = b.started().schedule();
+        long loggedLrs = after.stream().filter(p -> Double.isFinite(p.lr())).count();
+        List<After> points = new ArrayList<>();
+        if (loggedLrs < 2 && schedule != null && Double.isFinite(tps) && Double.isFinite(schedule.peakLr())) {
+            double end = Double.isFinite(b.meta().targetD2Tokens())
+                    ? b.meta().targetD2Tokens()
+                    : after.get(after.size() - 1).d2Tokens();
+            double start = Math.max(at, state.step() * tps);
+            int j = 0;
+            for (int knot = 1; knot <= SCHEDULE_KNOTS; knot++) {
+                double d2 = start + (end - start) * knot / SCHEDULE_KNOTS;
+                while (j < after.size() && after.get(j).d2Tokens() <= d2) {
+                    LossPoint p = after.get(j++);
+                    state.advance(p.d2Tokens() / tps, schedule.lrAt(p.d2Tokens(), at, end));
+                    points.add(after(state, p));
+                }
+                state.advance(d2 / tps, schedule.lrAt(d2, at, end));
+            }
+            while (j < after.size()) {
+                LossPoint p = after.get(j++);
+                state.advance(p.d2Tokens() / tps, schedule.lrAt(p.d2Tokens(), at, end));
+                points.add(after(state, p));
+            }
+        } else {
+            for (LossPoint p : after) {
+                double s = stepOf(p, tps);
+                if (Double.isNaN(s)) {
+                    return "no step or tokens_per_step to place the branch's points";
+                }
+                state.advance(s, p.lr());
+                points.add(after(state, p));
+            }
+        }
+        String setting =
+                b.meta() != null && b.meta().setting() != null ? b.meta().setting() : settingOf(parent);
+        out.add(new Trajectory(b, parent.runId(), setting, at, pre.build(), points));
+        return null;
+    }
+
+    /** Adds a finished run's own decay as a calibration trajectory, when it has one. */
+    private static void decayTrajectory(Run r, List<Trajectory> out) {
+        String split = r.preferredSplit();
+        if (split == null) {
+            return;
+        }
+        List<LossPoint> pts = r.points(split).stream()
+                .filter(p -> Double.isFinite(p.loss()) && Double.isFinite(p.lr()))
+                .sorted(Comparator.comparingDouble(LossPoint::d2Tokens))
+                .toList();
+        double peak = 0;
+        int decay = -1;
+        for (int i = 0; i < pts.size(); i++) {
+            peak = Math.max(peak, pts.get(i).lr());
+            if (pts.get(i).lr() < DECAY_START * peak) {
+                decay = i;
+                break;
+            }
+        }
+        if (decay < 1) {
+            return;
+        }
+        double tps = tokensPerStep(r.meta(), RunMeta.EMPTY, pts);
+        double at = pts.get(decay - 1).d2Tokens();
+        int firstFitted = firstFitted(pts.subList(0, decay), at);
+        ScheduleState state = new ScheduleState();
+        AnnealingPoints.Builder pre = AnnealingPoints.builder();
+        List<After> after = new ArrayList<>();
+        for (int i = 0; i < pts.size(); i++) {
+            LossPoint p = pts.get(i);
+            double s = stepOf(p, tps);
+            if (Double.isNaN(s)) {
+                return;
+            }
+            state.advance(s, p.lr());
+            if (i < decay) {
+                if (i >= firstFitted) {
+                    pre.add(
+                            state,
+                            p.loss(),
+                            weight(p.d2Tokens(), i > 0 ? pts.get(i - 1).d2Tokens() : 0, at));
+                }
+            } else {
+                after.add(after(state, p));
+            }
+        }
+        out.add(new Trajectory(r, r.runId(), settingOf(r), at, pre.build(), after));
+    }
+
+    /**
+     * The index of the first prefix point fitted: the first at or after {@link #BURN_IN} of the branch point's D2,
+     * moved back so that at least {@link #MIN_PREFIX_POINTS} are fitted when the prefix has them.
+     */
+    private static int firstFitted(List<LossPoint> prefix, double at) {
+        int first = prefix.size();
+        for (int i = 0; i < prefix.size(); i++) {
+            if (prefix.get(i).d2Tokens() >= BURN_IN * at) {
+                first = i;
+                break;
+            }
+        }
+        return Math.max(0, Math.min(first, prefix.size() - MIN_PREFIX_POINTS));
+    }
+
+    /**
+     * A prefix point's weight: the tokens since the previous point, as a fraction of the branch point's D2, so that
+     * a log-spaced log (dense early) does not let the early curve outweigh the late one.
+     */
+    private static double weight(double d2, double previousD2, double at) {
+        double gap = (d2 - previousD2) / at;
+        return gap > 0 ? gap : 1e-6;
+    }
+
+    private static After after(ScheduleState state, LossPoint p) {
+        double[] s2 = new double[ScheduleState.LAMBDA_COUNT];
+        for (int k = 0; k < s2.length; k++) {
+            s2[k] = state.s2(k);
+        }
+        return new After(state.s1(), s2, p.loss(), p.d2Tokens());
+    }
+
+    private static double stepOf(LossPoint p, double tps) {
+        if (p.step() >= 0) {
+            return p.step();
+        }
+        return Double.isFinite(tps) ? p.d2Tokens() / tps : Double.NaN;
+    }
+
+    /** The branch's tokens per step, else the parent's, else D2/step of the last point that logs its step. */
+    private static double tokensPerStep(RunMeta own, RunMeta parent, List<LossPoint> points) {
+        if (own != null && own.tokensPerStep() > 0) {
+            return own.tokensPerStep();
+        }
+        if (parent != null && parent.tokensPerStep() > 0) {
+            return parent.tokensPerStep();
+        }
+        for (int i = points.size() - 1; i >= 0; i--) {
+            LossPoint p = points.get(i);
+            if (p.step() > 0 && p.d2Tokens() > 0) {
+                return p.d2Tokens() / p.step();
+            }
+        }
+        return Double.NaN;
+    }
+}
