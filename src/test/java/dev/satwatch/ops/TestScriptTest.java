@@ -43,8 +43,9 @@ class TestScriptTest {
                 .containsPattern("missing java prometheus promtool chromium amtool prometheus-alertmanager python3"
                         + " (python3-protobuf )?protoc node npm")
                 .contains("Run scripts/test as root")
-                .containsPattern("apt-get install -y openjdk-17-jdk-headless prometheus chromium prometheus-alertmanager"
-                        + " python3 (python3-protobuf )?protobuf-compiler nodejs npm");
+                .containsPattern(
+                        "apt-get install -y openjdk-17-jdk-headless prometheus chromium prometheus-alertmanager"
+                                + " python3 (python3-protobuf )?protobuf-compiler nodejs npm");
     }
 
     @Test

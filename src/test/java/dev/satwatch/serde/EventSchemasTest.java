@@ -68,7 +68,27 @@ class EventSchemasTest {
                         "run_started",
                         "{\"type\":\"run_started\",\"run_id\":\"r1\",\"setting\":null,\"d1_tokens\":null}"),
                 // Unknown fields are ignored by the app, so the schema allows them (e.g. fields added later).
-                valid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"schedule\":{\"kind\":\"wsd\"}}"),
+                valid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"plan\":{\"kind\":\"wsd\"}}"),
+                // The planned schedule and cooldown branches (issue 13).
+                valid(
+                        "run_started",
+                        "{\"type\":\"run_started\",\"run_id\":\"r1\",\"schedule\":{\"type\":\"wsd\",\"warmup_tokens\":1e8,"
+                                + "\"cooldown_fraction\":0.2,\"cooldown_shape\":\"1-sqrt\",\"peak_lr\":3e-4,\"final_lr\":0},"
+                                + "\"branch_of\":\"p\",\"branch_at_d2_tokens\":2e9}"),
+                valid(
+                        "run_started",
+                        "{\"type\":\"run_started\",\"run_id\":\"r1\",\"schedule\":null,\"branch_at_d2_tokens\":null}"),
+                invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"schedule\":{\"kind\":\"wsd\"}}"),
+                invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"schedule\":{\"type\":\"step\"}}"),
+                invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"schedule\":\"wsd\"}"),
+                invalid(
+                        "run_started",
+                        "{\"type\":\"run_started\",\"run_id\":\"r1\",\"schedule\":{\"type\":\"wsd\",\"cooldown_fraction\":1.5}}"),
+                invalid(
+                        "run_started",
+                        "{\"type\":\"run_started\",\"run_id\":\"r1\",\"schedule\":{\"type\":\"wsd\",\"cooldown_shape\":\"cubic\"}}"),
+                invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"branch_at_d2_tokens\":2e9}"),
+                invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"r1\",\"branch_of\":\"  \"}"),
                 valid("run_started", "{\"type\":\"run_started\",\"run_id\":\"" + long256 + "\"}"),
                 invalid("run_started", "{\"type\":\"run_started\",\"run_id\":\"" + long256 + "r\"}"),
                 invalid("run_started", "{\"type\":\"run_started\"}"),
