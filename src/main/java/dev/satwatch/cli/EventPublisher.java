@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * stay in order). Idempotent producer with {@code acks=all}: a retry never duplicates a record. Sends are
  * asynchronous; failures are counted and the first one is kept for the final report. Not thread-safe.
  */
-final class EventPublisher implements AutoCloseable {
+final class EventPublisher implements Publisher {
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
@@ -45,7 +45,8 @@ final class EventPublisher implements AutoCloseable {
      *
      * @throws CliException once any earlier send has failed: the rest would fail the same way, one timeout each
      */
-    void send(RunEvent event) {
+    @Override
+    public void send(RunEvent event) {
         // The event's own time becomes the record timestamp, so an app judging in event time (detect.clock=event)
         // sees the recorded run's pace, not the replayer's.
         Long ts = event.ts() == null ? null : event.ts().toEpochMilli();
@@ -77,7 +78,8 @@ final class EventPublisher implements AutoCloseable {
     }
 
     /** Blocks until every send so far is acknowledged or failed. */
-    void flush() {
+    @Override
+    public void flush() {
         producer.flush();
     }
 
@@ -86,7 +88,8 @@ final class EventPublisher implements AutoCloseable {
      *
      * @throws CliException ({@link ExitCodes#UNAVAILABLE}) when any record was refused
      */
-    String finish(String verb) {
+    @Override
+    public String finish(String verb) {
         producer.flush();
         if (failed.get() > 0) {
             throw new CliException(
@@ -113,6 +116,11 @@ final class EventPublisher implements AutoCloseable {
     /** The first send failure, or null. */
     Exception firstFailure() {
         return firstFailure.get();
+    }
+
+    @Override
+    public String target() {
+        return topic;
     }
 
     @Override

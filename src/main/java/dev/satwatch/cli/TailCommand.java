@@ -10,6 +10,7 @@ import dev.satwatch.io.LineDecoder;
 import dev.satwatch.io.TensorBoardLogdir;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +73,14 @@ public final class TailCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Option(
+            names = "--http",
+            paramLabel = "URL",
+            description = "Post the events to this satwatch server's /api/events (e.g. http://satwatch:8080) instead"
+                    + " of Kafka, in batches, retried while the server answers 503; the bearer token, if the server"
+                    + " wants one, comes from the SATWATCH_HTTP_TOKEN environment variable.")
+    URI http;
+
     @Option(names = "--from-end", description = "Skip what the file already holds; publish only new lines.")
     boolean fromEnd;
 
@@ -122,12 +131,15 @@ public final class TailCommand implements Callable<Integer> {
             return followLogdir(err, stop);
         }
         InputFormat format = format();
-        var props = kafka.reachableClientProperties();
-        try (EventPublisher publisher = new EventPublisher(props, kafka.topic);
+        try (Publisher publisher = publisher();
                 FileTailer tailer = new FileTailer(file, fromEnd)) {
             LineDecoder decoder = newDecoder(format, tailer);
             err.printf(
-                    Locale.ROOT, "following %s (%s) → %s%n", file, format.name().toLowerCase(Locale.ROOT), kafka.topic);
+                    Locale.ROOT,
+                    "following %s (%s) → %s%n",
+                    file,
+                    format.name().toLowerCase(Locale.ROOT),
+                    publisher.target());
             long lastGrowth = System.nanoTime();
             while (!stop.get()) {
                 List<String> lines = tailer.poll(POLL);
@@ -138,6 +150,7 @@ public final class TailCommand implements Callable<Integer> {
                 for (String line : lines) {
                     publish(decoder.decode(line), publisher, err);
                 }
+                publisher.flush();
                 if (!lines.isEmpty()) {
                     lastGrowth = System.nanoTime();
                 } else if (idleExit != null && System.nanoTime() - lastGrowth > idleExit.toNanos()) {
@@ -162,10 +175,9 @@ public final class TailCommand implements Callable<Integer> {
      * new run folders and files, and reports damaged records (file and byte offset) without stopping.
      */
     private int followLogdir(PrintWriter err, AtomicBoolean stop) {
-        var props = kafka.reachableClientProperties();
-        try (EventPublisher publisher = new EventPublisher(props, kafka.topic);
+        try (Publisher publisher = publisher();
                 TensorBoardLogdir reader = new TensorBoardLogdir(logdir, read.tensorBoardMapping())) {
-            err.printf(Locale.ROOT, "following TensorBoard logdir %s → %s%n", logdir, kafka.topic);
+            err.printf(Locale.ROOT, "following TensorBoard logdir %s → %s%n", logdir, publisher.target());
             if (fromEnd) {
                 for (Path f : reader.skipExisting()) {
                     err.println("skipping what " + f + " holds (--from-end)");
@@ -178,6 +190,7 @@ public final class TailCommand implements Callable<Integer> {
                     err.println("reading " + f + " (run " + reader.runIdOf(f) + ")");
                 }
                 publish(new LineDecoder.Decoded(poll.events(), poll.problems()), publisher, err);
+                publisher.flush();
                 if (poll.records() > 0 || !poll.newFiles().isEmpty()) {
                     lastGrowth = System.nanoTime();
                 } else if (idleExit != null && System.nanoTime() - lastGrowth > idleExit.toNanos()) {
@@ -233,7 +246,19 @@ public final class TailCommand implements Callable<Integer> {
         return decoder;
     }
 
-    private void publish(LineDecoder.Decoded decoded, EventPublisher publisher, PrintWriter err) {
+    /** Kafka (checked reachable first), or the server of {@code --http}. */
+    private Publisher publisher() {
+        if (http != null) {
+            if (http.getScheme() == null || !http.getScheme().startsWith("http") || http.getHost() == null) {
+                throw new CliException(
+                        ExitCodes.USAGE, "--http must be a URL like http://host:8080, got '" + http + "'");
+            }
+            return new HttpPublisher(http, System.getenv("SATWATCH_HTTP_TOKEN"));
+        }
+        return new EventPublisher(kafka.reachableClientProperties(), kafka.topic);
+    }
+
+    private void publish(LineDecoder.Decoded decoded, Publisher publisher, PrintWriter err) {
         for (InputProblem p : decoded.problems()) {
             err.println("warning: not sent: " + p.describe());
             if (read.strict) {

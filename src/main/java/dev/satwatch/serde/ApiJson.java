@@ -199,6 +199,37 @@ public final class ApiJson {
     }
 
     /**
+     * What a server answered to {@code POST /api/events}, as {@link #ingestAnswer} writes it.
+     *
+     * @param published the valid lines it published
+     * @param rejected the lines it rejected, as {@code "line k: reason"}
+     */
+    public record IngestAnswer(int published, List<String> rejected) {}
+
+    /**
+     * Reads a {@code POST /api/events} answer.
+     *
+     * @throws IllegalArgumentException when {@code json} is not such an answer
+     */
+    public static IngestAnswer readIngestAnswer(String json) {
+        try {
+            JsonNode root = MAPPER.readTree(json);
+            JsonNode published = root == null ? null : root.get("published");
+            if (published == null || !published.canConvertToInt()) {
+                throw new IllegalArgumentException("not an ingest answer (no \"published\" count): " + json);
+            }
+            List<String> rejected = new ArrayList<>();
+            for (JsonNode r : root.path("rejected")) {
+                rejected.add("line " + r.path("line").asInt() + ": "
+                        + r.path("reason").asText());
+            }
+            return new IngestAnswer(published.asInt(), rejected);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
      * Merges the arrays under {@code field} of several documents (this instance's and other instances' answers)
      * into one {@code {field:[...]}} sorted by the string fields {@code sortKeys}, dropping exact duplicates (a run
      * seen by two instances during a rebalance).
