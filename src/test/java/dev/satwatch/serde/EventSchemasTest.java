@@ -151,6 +151,7 @@ class EventSchemasTest {
                 valid("run_finished", "{\"type\":\"run_finished\",\"run_id\":\"r1\",\"status\":null,\"note\":[1,2]}"),
                 invalid("run_finished", "{\"type\":\"run_finished\",\"run_id\":\"r1\",\"status\":false}"),
                 invalid("run_finished", "{\"type\":\"run_finished\",\"run_id\":\"\"}"),
+                invalid("run_finished", "{\"type\":\"run_finished\",\"status\":\"completed\"}"),
                 invalid("run_finished", "{\"type\":\"run_finished\",\"run_id\":\"r1\",\"target_d2_tokens\":-5}"),
                 invalid("run_finished", "[{\"type\":\"run_finished\",\"run_id\":\"r1\"}]"),
                 invalid("run_finished", "\"run_finished\""));
@@ -201,6 +202,40 @@ class EventSchemasTest {
                 .map(Map.Entry::getKey)
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /** Edits that make a published schema wrong: the sample agreement above must catch every one of them. */
+    static Stream<Arguments> brokenSchemas() {
+        return Stream.of(
+                Arguments.of("run_started", "dropping d1_tokens' minimum", "\"minimum\": 0", "\"minimum\": -1e300"),
+                Arguments.of("loss", "forgetting the loss is required", "\"run_id\",\n    \"loss\"", "\"run_id\""),
+                Arguments.of("run_started", "allowing any schedule type", "\"wsd\",", "\"wsd\", \"step\","),
+                Arguments.of(
+                        "run_finished",
+                        "forgetting run_id is required",
+                        "\"type\",\n    \"run_id\"\n  ]",
+                        "\"type\"\n  ]"));
+    }
+
+    @ParameterizedTest(name = "a schema broken by {1} disagrees with the app on some sample")
+    @MethodSource("brokenSchemas")
+    void shouldFailTheCheckWhenASchemaIsBroken(String type, String what, String from, String to) throws IOException {
+        String published = Files.readString(DIR.resolve(type + ".json"), StandardCharsets.UTF_8);
+        String broken = published.replace(from, to);
+        assertThat(broken)
+                .as("the edit (%s) applies to schemas/events/%s.json", what, type)
+                .isNotEqualTo(published);
+        Schema schema = REGISTRY.getSchema(broken);
+
+        long disagreements = samples()
+                .map(Arguments::get)
+                .filter(a -> a[0].equals(type))
+                .filter(a -> schema.validate((String) a[1], InputFormat.JSON).isEmpty() != (boolean) a[2])
+                .count();
+
+        assertThat(disagreements)
+                .as("samples on which the broken schema disagrees with the app")
+                .isPositive();
     }
 
     private static Schema schema(String type) throws IOException {
