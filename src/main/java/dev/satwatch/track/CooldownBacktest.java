@@ -20,7 +20,7 @@ import java.util.function.Consumer;
 /**
  * The cooldown backtest of DESIGN §4b (issue 13): predicts the final loss of every finished branch run (a run whose
  * {@code run_started} names {@code branch_of}) from its parent's points up to the branch point and the branch's own
- * LR schedule, with the annealing law {@code L = L0 + A·S1^(−α) − C·S2}.
+ * LR schedule, with the annealing law {@code ln L = L0 + A·S1^(−α) − C·S2}.
  *
  * <h2>Method</h2>
  *
@@ -32,17 +32,17 @@ import java.util.function.Consumer;
  *       each of the branch's points are what the law is evaluated at. Finished runs that are not branches and whose
  *       LR falls below {@value #DECAY_START} × its peak are trajectories too (their points before the fall are the
  *       prefix).
- *   <li><b>Prefix fit.</b> L0, A, α from the prefix points after a burn-in ({@value #BURN_IN} of the branch point's
- *       D2), with C given ({@link AnnealingFit#fitWithC}); on a constant-LR prefix S2 ≡ 0 and C does not matter.
- *   <li><b>C and λ, per setting.</b> C is a setting-level quantity: for the branch being predicted it is calibrated
- *       on the other trajectories of its setting, leaving out the branch, its siblings (same parent, same branch
- *       point) and its parent's own decay. Each calibration trajectory gets the same prefix fit (with C = 0), and
- *       the residuals of its points after the prefix against {@code −C·S2} give its own C_j by least squares; the
- *       setting's C is the median of the C_j (a trajectory whose prefix extrapolates badly, e.g. a long cooldown
- *       from an early branch point, must not pull it), and λ the grid value with the smallest median residual.
- *   <li><b>Prediction.</b> The prefix fit with that C and λ, evaluated at the branch's last point. Its 95 % interval
- *       adds the prefix fit's covariance (delta method) and the spread of C between calibration trajectories
- *       ({@code S2²·(1.4826·MAD(C_j))²}), as the next branch is one more draw of that spread.
+ *   <li><b>α, C and λ, per setting.</b> For the branch being predicted they come from one joint fit
+ *       ({@link AnnealingJointFit}) of the setting's other trajectories, leaving out the branch, its siblings (same
+ *       parent, same branch point) and its parent's own decay; each trajectory keeps its own L0 and A (the runs of a
+ *       setting start from different levels). Prefix points weigh their token spacing over the branch point's D2,
+ *       after a burn-in ({@value #BURN_IN} of it); the points after the prefix weigh 1 per trajectory in all.
+ *   <li><b>Log space.</b> Every fit models {@code ln L}, so the annealing gain is relative to the loss level
+ *       (measured better than the loss on all three backtested datasets, BENCHMARKS §9).
+ *   <li><b>Prediction.</b> L0 and A from the branch's prefix points after the burn-in, with α, C and λ given
+ *       ({@link AnnealingFit#fitFixed}); {@code exp} of the law at the branch's last point. Its 95 % interval (in
+ *       log space) adds the prefix fit's covariance and the spread of C between calibration trajectories
+ *       ({@code S2²·(1.4826·MAD(C_j))²}, C_j each trajectory's own C at the shared α and λ).
  * </ol>
  *
  * Steps: a point's {@code step} when logged, else {@code d2 / tokens_per_step} (the branch's, else the parent's,
