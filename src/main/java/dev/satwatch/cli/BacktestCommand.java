@@ -136,8 +136,8 @@ public final class BacktestCommand implements Callable<Integer> {
             names = "--cooldowns",
             description = "Instead: predict the final loss of every finished branch run (run_started with branch_of)"
                     + " from its parent's points up to the branch point and the branch's own LR schedule, with the"
-                    + " annealing law L = L0 + A·S1^(−α) − C·S2 and the setting's C calibrated without the branch and"
-                    + " its siblings (DESIGN §4b).")
+                    + " annealing law ln L = L0 + A·S1^(−α) − C·S2, its α, C and λ fitted jointly on the setting's"
+                    + " other trajectories without the branch and its siblings (DESIGN §4b).")
     boolean cooldowns;
 
     @Override

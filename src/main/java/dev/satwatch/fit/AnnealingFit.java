@@ -80,6 +80,63 @@ public final class AnnealingFit {
         return search(new Problem(points, lambdaIndex, false, c));
     }
 
+    /**
+     * α and C given (both setting-level values, e.g. from {@link AnnealingJointFit}), L0 and A free: a weighted
+     * linear least-squares fit. The covariance is the 3×3 one over (l0, a, alpha) of a C-fixed result with α's row
+     * and column zero, so {@link AnnealingResult#predictStdErr} gives the prefix's own uncertainty only.
+     */
+    public AnnealingResult fitFixed(AnnealingPoints points, double alpha, double c, int lambdaIndex) {
+        if (!(alpha > 0) || !Double.isFinite(alpha) || !Double.isFinite(c)) {
+            throw new IllegalArgumentException("alpha must be positive and c finite, got " + alpha + ", " + c);
+        }
+        Problem pr = new Problem(points, lambdaIndex, false, c);
+        if (pr.n < 3) {
+            return AnnealingResult.failed(pr.n, lambdaIndex, true);
+        }
+        double rss = pr.rss(alpha);
+        if (!Double.isFinite(rss)) {
+            return AnnealingResult.failed(pr.n, lambdaIndex, true);
+        }
+        double[] beta = pr.beta.clone();
+        rss = pr.directRss(alpha, beta);
+        double suu = 0;
+        double su = 0;
+        double sw = 0;
+        for (int i = 0; i < pr.n; i++) {
+            double u = Math.exp(-alpha * pr.lnS1[i]);
+            sw += pr.w[i];
+            su += pr.w[i] * u;
+            suu += pr.w[i] * u * u;
+        }
+        double det = sw * suu - su * su;
+        int dof = pr.n - 2;
+        double sigma2 = rss / dof;
+        double[] cov = new double[9];
+        cov[0] = sigma2 * suu / det;
+        cov[1] = -sigma2 * su / det;
+        cov[3] = cov[1];
+        cov[4] = sigma2 * sw / det;
+        double t = new TDistribution(dof).inverseCumulativeProbability(0.975);
+        double seL0 = Math.sqrt(Math.max(0, cov[0]));
+        double seA = Math.sqrt(Math.max(0, cov[4]));
+        return new AnnealingResult(
+                beta[0],
+                beta[1],
+                alpha,
+                c,
+                lambdaIndex,
+                true,
+                cov,
+                new FitResult.Interval(beta[0] - t * seL0, beta[0] + t * seL0),
+                new FitResult.Interval(beta[1] - t * seA, beta[1] + t * seA),
+                new FitResult.Interval(alpha, alpha),
+                new FitResult.Interval(c, c),
+                rss,
+                pr.n,
+                pr.evaluations,
+                det > 0);
+    }
+
     private AnnealingResult search(Problem pr) {
         int p = pr.freeC ? 3 : 2;
         if (pr.n < p + 2) {

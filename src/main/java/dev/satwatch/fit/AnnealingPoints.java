@@ -96,7 +96,18 @@ public final class AnnealingPoints {
 
         /** Adds a point from its sums ({@code s2ByLambda} in {@link ScheduleState#lambdas()} order). */
         public Builder add(double s1Value, double[] s2ByLambda, double loss, double weight) {
-            if (!(loss > 0) || !Double.isFinite(loss) || !(s1Value > 0) || !Double.isFinite(s1Value) || !(weight > 0)) {
+            if (!(loss > 0)) {
+                return this;
+            }
+            return addValue(s1Value, s2ByLambda, loss, weight);
+        }
+
+        /**
+         * Adds a point whose fitted value may be any finite number, e.g. the log-loss {@code ln L} of a fit in
+         * log space (the law then models {@code ln L}; {@code ln L < 0} for a loss below 1 nat).
+         */
+        public Builder addValue(double s1Value, double[] s2ByLambda, double value, double weight) {
+            if (!Double.isFinite(value) || !(s1Value > 0) || !Double.isFinite(s1Value) || !(weight > 0)) {
                 return this;
             }
             if (n == y.length) {
@@ -112,7 +123,7 @@ public final class AnnealingPoints {
             for (int k = 0; k < s2.length; k++) {
                 s2[k][n] = s2ByLambda[k];
             }
-            y[n] = loss;
+            y[n] = value;
             w[n] = weight;
             n++;
             return this;

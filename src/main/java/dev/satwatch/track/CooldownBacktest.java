@@ -5,6 +5,7 @@ import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.event.RunStarted;
 import dev.satwatch.fit.AnnealingFit;
+import dev.satwatch.fit.AnnealingJointFit;
 import dev.satwatch.fit.AnnealingPoints;
 import dev.satwatch.fit.AnnealingResult;
 import dev.satwatch.fit.ScheduleState;
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
 /**
  * The cooldown backtest of DESIGN §4b (issue 13): predicts the final loss of every finished branch run (a run whose
  * {@code run_started} names {@code branch_of}) from its parent's points up to the branch point and the branch's own
- * LR schedule, with the annealing law {@code L = L0 + A·S1^(−α) − C·S2}.
+ * LR schedule, with the annealing law {@code ln L = L0 + A·S1^(−α) − C·S2}.
  *
  * <h2>Method</h2>
  *
@@ -31,17 +32,17 @@ import java.util.function.Consumer;
  *       each of the branch's points are what the law is evaluated at. Finished runs that are not branches and whose
  *       LR falls below {@value #DECAY_START} × its peak are trajectories too (their points before the fall are the
  *       prefix).
- *   <li><b>Prefix fit.</b> L0, A, α from the prefix points after a burn-in ({@value #BURN_IN} of the branch point's
- *       D2), with C given ({@link AnnealingFit#fitWithC}); on a constant-LR prefix S2 ≡ 0 and C does not matter.
- *   <li><b>C and λ, per setting.</b> C is a setting-level quantity: for the branch being predicted it is calibrated
- *       on the other trajectories of its setting, leaving out the branch, its siblings (same parent, same branch
- *       point) and its parent's own decay. Each calibration trajectory gets the same prefix fit (with C = 0), and
- *       the residuals of its points after the prefix against {@code −C·S2} give its own C_j by least squares; the
- *       setting's C is the median of the C_j (a trajectory whose prefix extrapolates badly, e.g. a long cooldown
- *       from an early branch point, must not pull it), and λ the grid value with the smallest median residual.
- *   <li><b>Prediction.</b> The prefix fit with that C and λ, evaluated at the branch's last point. Its 95 % interval
- *       adds the prefix fit's covariance (delta method) and the spread of C between calibration trajectories
- *       ({@code S2²·(1.4826·MAD(C_j))²}), as the next branch is one more draw of that spread.
+ *   <li><b>α, C and λ, per setting.</b> For the branch being predicted they come from one joint fit
+ *       ({@link AnnealingJointFit}) of the setting's other trajectories, leaving out the branch, its siblings (same
+ *       parent, same branch point) and its parent's own decay; each trajectory keeps its own L0 and A (the runs of a
+ *       setting start from different levels). Prefix points weigh their token spacing over the branch point's D2,
+ *       after a burn-in ({@value #BURN_IN} of it); the points after the prefix weigh 1 per trajectory in all.
+ *   <li><b>Log space.</b> Every fit models {@code ln L}, so the annealing gain is relative to the loss level
+ *       (measured better than the loss on all three backtested datasets, BENCHMARKS §9).
+ *   <li><b>Prediction.</b> L0 and A from the branch's prefix points after the burn-in, with α, C and λ given
+ *       ({@link AnnealingFit#fitFixed}); {@code exp} of the law at the branch's last point. Its 95 % interval (in
+ *       log space) adds the prefix fit's covariance and the spread of C between calibration trajectories
+ *       ({@code S2²·(1.4826·MAD(C_j))²}, C_j each trajectory's own C at the shared α and λ).
  * </ol>
  *
  * Steps: a point's {@code step} when logged, else {@code d2 / tokens_per_step} (the branch's, else the parent's,
@@ -68,14 +69,16 @@ public final class CooldownBacktest {
     private static final double Z95 = 1.959963984540054;
 
     private final AnnealingFit fitter;
+    private final AnnealingJointFit joint;
 
-    private CooldownBacktest(AnnealingFit fitter) {
+    private CooldownBacktest(AnnealingFit fitter, AnnealingJointFit joint) {
         this.fitter = fitter;
+        this.joint = joint;
     }
 
-    /** The backtest with the default annealing fitter. */
+    /** The backtest with the default annealing fitters. */
     public static CooldownBacktest create() {
-        return new CooldownBacktest(AnnealingFit.create());
+        return new CooldownBacktest(AnnealingFit.create(), AnnealingJointFit.create());
     }
 
     /**
@@ -166,7 +169,8 @@ public final class CooldownBacktest {
         final double branchAt;
         final AnnealingPoints prefix;
         final List<After> after;
-        final AnnealingResult[] calibrationFit = new AnnealingResult[ScheduleState.LAMBDA_COUNT];
+        /** The prefix points and the points after it, as one trajectory of the setting's joint fit. */
+        final AnnealingPoints joint;
 
         Trajectory(
                 Run run, String parentId, String setting, double branchAt, AnnealingPoints prefix, List<After> after) {
@@ -176,6 +180,24 @@ public final class CooldownBacktest {
             this.branchAt = branchAt;
             this.prefix = prefix;
             this.after = after;
+            AnnealingPoints.Builder b = AnnealingPoints.builder();
+            double[] row = new double[ScheduleState.LAMBDA_COUNT];
+            for (int i = 0; i < prefix.size(); i++) {
+                for (int k = 0; k < row.length; k++) {
+                    row[k] = prefix.s2(k, i);
+                }
+                b.addValue(prefix.s1(i), row, prefix.y(i), prefix.w(i));
+            }
+            // The points after the prefix weigh 1 in all, each its share of the span after the branch point: a
+            // branch that logs only its final loss weighs as much as one logged every 200 steps.
+            double span = after.isEmpty() ? 0 : after.get(after.size() - 1).d2() - branchAt;
+            double previous = branchAt;
+            for (After q : after) {
+                double w = span > 0 ? (q.d2() - previous) / span : 1.0 / after.size();
+                b.addValue(q.s1(), q.s2(), Math.log(q.y()), w > 0 ? w : 1e-6);
+                previous = q.d2();
+            }
+            this.joint = b.build();
         }
 
         boolean isBranch() {
@@ -212,11 +234,6 @@ public final class CooldownBacktest {
                 }
             } else if (r.finishStatus() != null) {
                 decayTrajectory(r, trajectories);
-            }
-        }
-        for (Trajectory t : trajectories) {
-            for (int k = 0; k < ScheduleState.LAMBDA_COUNT; k++) {
-                t.calibrationFit[k] = fitter.fitWithC(t.prefix, 0.0, k);
             }
         }
         Map<String, Trajectory> branchTrajectories = new HashMap<>();
@@ -264,74 +281,37 @@ public final class CooldownBacktest {
         if (cal.isEmpty()) {
             return withNote(unknown, "no other cooldown of setting '" + target.setting + "' to calibrate C");
         }
-        int bestK = -1;
-        double bestScore = Double.POSITIVE_INFINITY;
-        double bestC = Double.NaN;
-        double bestVarC = Double.NaN;
-        for (int k = 0; k < ScheduleState.LAMBDA_COUNT; k++) {
-            List<Double> cs = new ArrayList<>();
-            List<double[]> sums = new ArrayList<>(); // per trajectory {Σ(−r·S2), ΣS2², Σr², points}
-            for (Trajectory t : cal) {
-                AnnealingResult f = t.calibrationFit[k];
-                if (!Double.isFinite(f.l0())) {
-                    continue;
-                }
-                double[] acc = new double[4];
-                for (After q : t.after) {
-                    double r = q.y() - (f.l0() + f.a() * Math.pow(q.s1(), -f.alpha()));
-                    acc[0] += -r * q.s2()[k];
-                    acc[1] += q.s2()[k] * q.s2()[k];
-                    acc[2] += r * r;
-                    acc[3]++;
-                }
-                if (acc[1] > 0) {
-                    cs.add(acc[0] / acc[1]);
-                    sums.add(acc);
-                }
-            }
-            if (cs.isEmpty()) {
-                continue;
-            }
-            // The median over trajectories: a calibration trajectory whose own prefix extrapolates badly (a long
-            // cooldown from an early branch point) gives an outlying C_j and must not pull the setting's C.
-            double c = median(cs);
-            List<Double> scores = new ArrayList<>();
-            List<Double> deviations = new ArrayList<>();
-            for (int j = 0; j < sums.size(); j++) {
-                double[] acc = sums.get(j);
-                // mean of (r + c·S2)² = (Σr² − 2c·Σ(−r·S2) + c²·ΣS2²) / n
-                scores.add((acc[2] - 2 * c * acc[0] + c * c * acc[1]) / acc[3]);
-                deviations.add(Math.abs(cs.get(j) - c));
-            }
-            double score = median(scores);
-            if (score < bestScore) {
-                bestScore = score;
-                bestK = k;
-                bestC = c;
-                double mad = 1.4826 * median(deviations);
-                bestVarC = cs.size() >= 2 ? mad * mad : Double.NaN;
-            }
-        }
-        if (bestK < 0) {
+        AnnealingJointFit.Result law = joint.fit(cal.stream().map(t -> t.joint).toList());
+        if (!law.ok()) {
             return withNote(unknown, "no calibration cooldown of setting '" + target.setting + "' could be fitted");
         }
-        AnnealingResult fit = fitter.fitWithC(target.prefix, bestC, bestK);
+        int k = law.lambdaIndex();
+        double c = law.c();
+        List<Double> deviations = new ArrayList<>();
+        for (double cj : law.perTrajectoryC()) {
+            if (Double.isFinite(cj)) {
+                deviations.add(Math.abs(cj - c));
+            }
+        }
+        double mad = deviations.size() >= 2 ? 1.4826 * median(deviations) : Double.NaN;
+        AnnealingResult fit = fitter.fitFixed(target.prefix, law.alpha(), c, k);
         if (!Double.isFinite(fit.l0())) {
             return withNote(unknown, "the parent's points up to the branch point could not be fitted");
         }
         After last = target.after.get(target.after.size() - 1);
-        double predicted = fit.predict(last.s1(), last.s2()[bestK]);
-        double se = fit.predictStdErr(last.s1(), last.s2()[bestK]);
-        double s2 = last.s2()[bestK];
-        double total = Math.sqrt(se * se + s2 * s2 * bestVarC);
+        double logPredicted = fit.predict(last.s1(), last.s2()[k]);
+        double se = fit.predictStdErr(last.s1(), last.s2()[k]);
+        double s2 = last.s2()[k];
+        double total = Math.sqrt(se * se + s2 * s2 * mad * mad);
+        double predicted = Math.exp(logPredicted);
         return new Branch(
                 unknown.runId(),
                 unknown.branchOf(),
                 unknown.branchAtD2Tokens(),
                 unknown.cooldownTokens(),
                 predicted,
-                predicted - Z95 * total,
-                predicted + Z95 * total,
+                Math.exp(logPredicted - Z95 * total),
+                Math.exp(logPredicted + Z95 * total),
                 unknown.actualFinalLoss(),
                 (predicted - unknown.actualFinalLoss()) / unknown.actualFinalLoss(),
                 null);
@@ -431,7 +411,7 @@ public final class CooldownBacktest {
             }
             state.advance(s, p.lr());
             if (i >= firstFitted) {
-                pre.add(state, p.loss(), weight(p.d2Tokens(), previousD2, at));
+                addLog(pre, state, p.loss(), weight(p.d2Tokens(), previousD2, at));
             }
             previousD2 = p.d2Tokens();
         }
@@ -511,7 +491,8 @@ public final class CooldownBacktest {
             state.advance(s, p.lr());
             if (i < decay) {
                 if (i >= firstFitted) {
-                    pre.add(
+                    addLog(
+                            pre,
                             state,
                             p.loss(),
                             weight(p.d2Tokens(), i > 0 ? pts.get(i - 1).d2Tokens() : 0, at));
@@ -545,6 +526,18 @@ public final class CooldownBacktest {
     private static double weight(double d2, double previousD2, double at) {
         double gap = (d2 - previousD2) / at;
         return gap > 0 ? gap : 1e-6;
+    }
+
+    /** Adds {@code ln loss} at the state's sums: the law is fitted in log space. */
+    private static void addLog(AnnealingPoints.Builder b, ScheduleState state, double loss, double weight) {
+        if (!(loss > 0)) {
+            return;
+        }
+        double[] row = new double[ScheduleState.LAMBDA_COUNT];
+        for (int k = 0; k < row.length; k++) {
+            row[k] = state.s2(k);
+        }
+        b.addValue(state.s1(), row, Math.log(loss), weight);
     }
 
     private static After after(ScheduleState state, LossPoint p) {

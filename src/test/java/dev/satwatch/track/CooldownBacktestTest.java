@@ -18,13 +18,16 @@ import org.junit.jupiter.api.Test;
 
 public class CooldownBacktestTest {
 
-    /** The law every curve of {@link #setting} follows exactly: L = 2.5 + 0.5·S1^(−0.4) − 0.3·S2 at λ = 0.998. */
+    /**
+     * The law every curve of {@link #setting} follows exactly, in log space (the backtest fits ln L):
+     * {@code ln L = 0.9 + 0.5·S1^(−0.4) − 0.1·S2} at λ = 0.998; one α, C and λ for the setting.
+     */
     static final int LAMBDA_INDEX = 3;
 
     static final long TOKENS_PER_STEP = 1000;
 
     static double law(ScheduleState s) {
-        return 2.5 + 0.5 * Math.pow(s.s1(), -0.4) - 0.3 * s.s2(LAMBDA_INDEX);
+        return Math.exp(0.9 + 0.5 * Math.pow(s.s1(), -0.4) - 0.1 * s.s2(LAMBDA_INDEX));
     }
 
     /**
