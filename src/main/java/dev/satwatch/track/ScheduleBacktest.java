@@ -39,9 +39,9 @@ public final class ScheduleBacktest {
     private static final double Z95 = 1.959963984540054;
 
     /**
-     * In {@link #prefix}, points are fitted from the first point whose LR reaches this fraction of the prefix's
+     * Points are fitted (and scored) from the first point whose LR reaches this fraction of the prefix's
      * peak: before it the run is still warming up, where the law (which counts the warmup at the peak) does not
-     * describe the loss.
+     * describe the loss. In {@link #prefix} the peak is the prefix's own.
      */
     static final double WARMUP_DONE = 0.99;
 
@@ -185,11 +185,11 @@ public final class ScheduleBacktest {
             if (t.note != null) {
                 throw new IllegalArgumentException("fit run " + t.runId + " cannot be used: " + t.note);
             }
-            for (int i = 0; i < t.size(); i++) {
+            for (int i = t.warmupEnd; i < t.size(); i++) {
                 b.add(t.s1[i], t.s2[i], t.loss[i], 1.0);
             }
             fitted.add(t.runId);
-            n += t.size();
+            n += t.size() - t.warmupEnd;
         }
         if (fitted.isEmpty()) {
             throw new IllegalArgumentException("none of the fit runs " + fitOn + " is among the inputs");
@@ -341,6 +341,9 @@ public final class ScheduleBacktest {
         final double[] loss;
         final double[] s1;
         final double[][] s2;
+        /** The first point whose LR reaches {@link #WARMUP_DONE} × the run's peak: earlier ones are warmup. */
+        final int warmupEnd;
+
         final String note;
 
         private Trajectory(
@@ -352,6 +355,15 @@ public final class ScheduleBacktest {
             this.s1 = s1;
             this.s2 = s2;
             this.note = note;
+            double peak = 0;
+            for (double v : lr) {
+                peak = Math.max(peak, v);
+            }
+            int w = 0;
+            while (w < lr.length - 1 && lr[w] < WARMUP_DONE * peak) {
+                w++;
+            }
+            this.warmupEnd = w;
         }
 
         int size() {
@@ -412,7 +424,7 @@ public final class ScheduleBacktest {
             double max = 0;
             double finalRel = Double.NaN;
             double finalPred = Double.NaN;
-            for (int i = 0; i < size(); i++) {
+            for (int i = warmupEnd; i < size(); i++) {
                 double pred = law.predict(s1[i], s2[i][k]);
                 double rel = (pred - loss[i]) / loss[i];
                 sum += Math.abs(rel);
@@ -420,8 +432,9 @@ public final class ScheduleBacktest {
                 finalRel = rel;
                 finalPred = pred;
             }
+            int counted = size() - warmupEnd;
             return new CurveError(
-                    runId, fitted, size(), sum / size(), max, finalPred, loss[size() - 1], finalRel, null);
+                    runId, fitted, counted, sum / counted, max, finalPred, loss[size() - 1], finalRel, null);
         }
     }
 }
