@@ -140,6 +140,10 @@ public final class BacktestCommand implements Callable<Integer> {
                     + " other trajectories without the branch and its siblings (DESIGN §4b).")
     boolean cooldowns;
 
+    /** {@code --schedules}: the whole-curve schedule backtests, in their own class. */
+    @Mixin
+    ScheduleBacktestOptions scheduleOptions;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -151,6 +155,9 @@ public final class BacktestCommand implements Callable<Integer> {
             }
             if (cooldowns) {
                 return cooldowns(out, err);
+            }
+            if (scheduleOptions.enabled()) {
+                return scheduleOptions.run(input, json, out, err);
             }
             SatwatchConfig loaded = load(settings);
             TrackerConfig base = loaded.tracker();
