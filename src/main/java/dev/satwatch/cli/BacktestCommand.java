@@ -7,6 +7,7 @@ import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.Numbers;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.event.RunStarted;
+import dev.satwatch.fit.CooldownModel;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.io.RunData;
 import dev.satwatch.law.CalibrationRun;
@@ -140,6 +141,14 @@ public final class BacktestCommand implements Callable<Integer> {
                     + " other trajectories without the branch and its siblings (DESIGN §4b).")
     boolean cooldowns;
 
+    @Option(
+            names = "--model",
+            paramLabel = "annealing|multipower",
+            description = "With --cooldowns: the law (default: fit.model, else "
+                    + "annealing): annealing (Tissue et al. 2024) or multipower (Luo et al. 2025, its saturating"
+                    + " loss reduction B·LD with B, C, β, γ and α fitted the same way).")
+    String model;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -251,7 +260,13 @@ public final class BacktestCommand implements Callable<Integer> {
                     "--cooldowns: no branch runs in " + input.inputs + " (a branch's run_started names branch_of and"
                             + " branch_at_d2_tokens)");
         }
-        CooldownBacktest.Report report = CooldownBacktest.create().run(runs, line -> {
+        CooldownModel chosen;
+        try {
+            chosen = model != null ? CooldownModel.parse(model) : CooldownBacktest.DEFAULT_MODEL;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--model: " + e.getMessage());
+        }
+        CooldownBacktest.Report report = CooldownBacktest.create(chosen).run(runs, line -> {
             err.println(line);
             err.flush();
         });
