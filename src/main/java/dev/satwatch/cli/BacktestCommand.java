@@ -240,6 +240,12 @@ public final class BacktestCommand implements Callable<Integer> {
 
     /** {@code --cooldowns}: the cooldown-branch backtest, as a table or JSON. */
     private int cooldowns(PrintWriter out, PrintWriter err) {
+        CooldownModel chosen;
+        try {
+            chosen = model != null ? CooldownModel.parse(model) : CooldownBacktest.DEFAULT_MODEL;
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--model: " + e.getMessage());
+        }
         List<RunEvent> events = CurveInputs.events(input.inputs, input.read, err);
         RunData.Grouping grouping = RunData.groupReporting(events);
         grouping.problems().forEach(p -> err.println("warning: " + p));
@@ -259,12 +265,6 @@ public final class BacktestCommand implements Callable<Integer> {
                     ExitCodes.DATA_ERROR,
                     "--cooldowns: no branch runs in " + input.inputs + " (a branch's run_started names branch_of and"
                             + " branch_at_d2_tokens)");
-        }
-        CooldownModel chosen;
-        try {
-            chosen = model != null ? CooldownModel.parse(model) : CooldownBacktest.DEFAULT_MODEL;
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, "--model: " + e.getMessage());
         }
         CooldownBacktest.Report report = CooldownBacktest.create(chosen).run(runs, line -> {
             err.println(line);

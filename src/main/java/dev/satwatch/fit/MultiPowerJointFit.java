@@ -25,10 +25,24 @@ public final class MultiPowerJointFit {
 
     static final int ALPHA_GRID = 40;
     static final int C_GRID = 17;
-    private static final double[] BETAS = {0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9};
-    private static final double[] GAMMAS = {0.2, 0.35, 0.5, 0.65, 0.8};
+    private static final double[] BETAS = grid(9, 0.1, 0.9);
+    private static final double[] GAMMAS = grid(5, 0.2, 0.8);
+
+    private static double[] grid(int n, double lo, double hi) {
+        double[] g = new double[n];
+        for (int i = 0; i < n; i++) {
+            g[i] = n == 1 ? lo : lo + (hi - lo) * i / (n - 1);
+        }
+        return g;
+    }
+
     private static final double ALPHA_LOW = 0.01;
     private static final double ALPHA_HIGH = 3.0;
+    private static final int GOLDEN_ITERATIONS = 30;
+    /** Kernel cells (C, β, γ) whose α is refined: the grid's α steps can rank neighbouring cells wrongly. */
+    static final int REFINED = 4;
+
+    private static final double GOLDEN = (Math.sqrt(5) - 1) / 2;
 
     private final double[] alphas = new double[ALPHA_GRID];
     private final double[] cs = new double[C_GRID];
@@ -133,7 +147,7 @@ public final class MultiPowerJointFit {
     }
 
     /** One trajectory's sums: ryy per α; rys and rss per α and kernel cell. */
-    private record Stats(boolean usable, double[] ryy, double[][] rys, double[][] rss) {}
+    private record Stats(boolean usable, Trajectory t, double[] ryy, double[][] rys, double[][] rss) {}
 
     private Stats stats(Trajectory t, int kernels) {
         int n = t.s1().length;
@@ -152,7 +166,7 @@ public final class MultiPowerJointFit {
             hi = Math.max(hi, lnS1[i]);
         }
         if (n < 3 || !(sw > 0) || !(hi > lo)) {
-            return new Stats(false, null, null, null);
+            return new Stats(false, t, null, null, null);
         }
         my /= sw;
         double[] yc = new double[n];
@@ -174,29 +188,44 @@ public final class MultiPowerJointFit {
         for (int p = 0; p < maxPieces; p++) {
             logLr[p] = Math.log(path.pieceLr(p));
         }
-        double[] logArg = new double[maxPieces];
+        // Per point and piece before it: the LR area since the piece's end (u1) and its own (du).
+        double[][] u1s = new double[n][];
+        double[][] dus = new double[n][];
+        for (int i = 0; i < n; i++) {
+            int m = t.pieces()[i];
+            u1s[i] = new double[m];
+            dus[i] = new double[m];
+            for (int p = 0; p < m; p++) {
+                u1s[i][p] = Math.max(0, t.s1()[i] - path.pieceS1End(p));
+                dus[i][p] = Math.max(0, path.pieceS1End(p) - path.pieceS1(p));
+            }
+        }
         for (int gi = 0; gi < GAMMAS.length; gi++) {
-            double[][] zs = new double[n][];
-            for (int i = 0; i < n; i++) {
-                int m = t.pieces()[i];
-                zs[i] = new double[m];
-                for (int p = 0; p < m; p++) {
-                    double ds = t.s1()[i] - path.pieceS1(p);
-                    zs[i][p] = path.pieceLr(p) > 0
-                            ? Math.exp(-GAMMAS[gi] * logLr[p]) * Math.max(0, ds)
-                            : (ds > 0 ? Double.POSITIVE_INFINITY : 0);
-                }
+            double[] z = new double[maxPieces];
+            for (int p = 0; p < maxPieces; p++) {
+                z[p] = path.pieceLr(p) > 0 ? Math.exp(-GAMMAS[gi] * logLr[p]) : Double.POSITIVE_INFINITY;
             }
             for (int ci = 0; ci < C_GRID; ci++) {
                 double c = cs[ci];
-                double[][] logs = new double[n][];
+                double[][] l1s = new double[n][];
+                double[][] deltas = new double[n][];
+                double[][] xs = new double[n][];
                 for (int i = 0; i < n; i++) {
-                    double[] z = zs[i];
-                    double[] l = new double[z.length];
-                    for (int p = 0; p < z.length; p++) {
-                        l[p] = Math.log1p(c * z[p]);
+                    int m = u1s[i].length;
+                    l1s[i] = new double[m];
+                    deltas[i] = new double[m];
+                    xs[i] = new double[m];
+                    for (int p = 0; p < m; p++) {
+                        double a = c * z[p];
+                        if (a == Double.POSITIVE_INFINITY) {
+                            // A drop to LR 0: G = 1 at once (l1 = +∞ makes the mean kernel 1).
+                            l1s[i][p] = u1s[i][p] + dus[i][p] > 0 ? Double.POSITIVE_INFINITY : 0;
+                            continue;
+                        }
+                        l1s[i][p] = Math.log1p(a * u1s[i][p]);
+                        xs[i][p] = a * dus[i][p];
+                        deltas[i][p] = Math.log1p(xs[i][p] / (1 + a * u1s[i][p]));
                     }
-                    logs[i] = l;
                 }
                 for (int bi = 0; bi < BETAS.length; bi++) {
                     double beta = BETAS[bi];
@@ -204,11 +233,15 @@ public final class MultiPowerJointFit {
                     double[] col = lc[kc];
                     double mean = 0;
                     for (int i = 0; i < n; i++) {
-                        double[] l = logs[i];
-                        int m = l.length;
+                        double[] l1 = l1s[i];
+                        double[] delta = deltas[i];
+                        double[] x = xs[i];
                         double ld = 0;
-                        for (int p = 0; p < m; p++) {
-                            ld += path.pieceDrop(p) * -Math.expm1(-beta * l[p]);
+                        for (int p = 0; p < l1.length; p++) {
+                            double g = l1[p] == Double.POSITIVE_INFINITY
+                                    ? 1
+                                    : MultiPowerLaw.meanKernelOfLogs(l1[p], delta[p], x[p], beta);
+                            ld += path.pieceDrop(p) * g;
                         }
                         col[i] = -ld;
                         mean += w[i] * col[i];
@@ -262,7 +295,7 @@ public final class MultiPowerJointFit {
                 }
             }
         }
-        return new Stats(true, ryy, rys, rss);
+        return new Stats(true, t, ryy, rys, rss);
     }
 
     /** The trajectories' profiled sums; {@link #fit} fits any subset. */
@@ -308,9 +341,10 @@ public final class MultiPowerJointFit {
                     }
                 }
             }
-            double best = Double.POSITIVE_INFINITY;
-            int bestG = -1;
-            int bestK = -1;
+            // Each kernel cell's best α on the grid; the best REFINED cells are then refined in α.
+            double[] cellRss = new double[kernels];
+            int[] cellG = new int[kernels];
+            Arrays.fill(cellRss, Double.POSITIVE_INFINITY);
             for (int g = 0; g < ALPHA_GRID; g++) {
                 for (int kc = 0; kc < kernels; kc++) {
                     double s2 = a2[g][kc];
@@ -319,14 +353,34 @@ public final class MultiPowerJointFit {
                         continue;
                     }
                     double r = a0[g] - s1 * s1 / s2;
-                    if (r < best) {
-                        best = r;
-                        bestG = g;
-                        bestK = kc;
+                    if (r < cellRss[kc]) {
+                        cellRss[kc] = r;
+                        cellG[kc] = g;
                     }
                 }
             }
-            if (bestG < 0) {
+            // Rank the cells by the minimum of a parabola through their best grid α and its neighbours (in ln α):
+            // a cell whose true α falls between two grid values is not penalised for it.
+            double[] ranked = cellRss.clone();
+            for (int kc = 0; kc < kernels; kc++) {
+                int g = cellG[kc];
+                if (ranked[kc] == Double.POSITIVE_INFINITY || g == 0 || g == ALPHA_GRID - 1) {
+                    continue;
+                }
+                double lo = rssAt(a0, a1, a2, g - 1, kc);
+                double hi = rssAt(a0, a1, a2, g + 1, kc);
+                double curvature = lo + hi - 2 * cellRss[kc];
+                if (Double.isFinite(curvature) && curvature > 0) {
+                    double shift = (lo - hi) / (2 * curvature);
+                    ranked[kc] = Math.max(0, cellRss[kc] - curvature * shift * shift / 2);
+                }
+            }
+            Integer[] order = new Integer[kernels];
+            for (int kc = 0; kc < kernels; kc++) {
+                order[kc] = kc;
+            }
+            Arrays.sort(order, (x, y) -> Double.compare(ranked[x], ranked[y]));
+            if (cellRss[order[0]] == Double.POSITIVE_INFINITY) {
                 return new Result(
                         Double.NaN,
                         Double.NaN,
@@ -338,29 +392,159 @@ public final class MultiPowerJointFit {
                         new double[0],
                         false);
             }
-            double[] perB = new double[entered];
-            int e = 0;
-            for (int j = 0; j < stats.length; j++) {
-                Stats s = stats[j];
-                if (!include[j] || !s.usable()) {
-                    continue;
+            Refined best = null;
+            int bestK = -1;
+            for (int i = 0; i < Math.min(REFINED, kernels); i++) {
+                int kc = order[i];
+                if (cellRss[kc] == Double.POSITIVE_INFINITY) {
+                    break;
                 }
-                double r2 = s.rss()[bestG][bestK];
-                perB[e++] = r2 > 1e-12 * a2[bestG][bestK] ? s.rys()[bestG][bestK] / r2 : Double.NaN;
+                Refined r = refine(
+                        include,
+                        cellG[kc],
+                        cs[kc / (GAMMAS.length * BETAS.length)],
+                        BETAS[(kc / GAMMAS.length) % BETAS.length],
+                        GAMMAS[kc % GAMMAS.length]);
+                if (best == null || r.rss < best.rss) {
+                    best = r;
+                    bestK = kc;
+                }
             }
             int gi = bestK % GAMMAS.length;
             int bi = (bestK / GAMMAS.length) % BETAS.length;
             int ci = bestK / (GAMMAS.length * BETAS.length);
             return new Result(
-                    alphas[bestG],
-                    a1[bestG][bestK] / a2[bestG][bestK],
+                    best.alpha,
+                    best.b,
                     cs[ci],
                     BETAS[bi],
                     GAMMAS[gi],
-                    Math.max(0, best),
+                    Math.max(0, best.rss),
                     entered,
-                    perB,
-                    true);
+                    best.perB,
+                    best.b > 0);
         }
+
+        private static double rssAt(double[] a0, double[][] a1, double[][] a2, int g, int kc) {
+            double s2 = a2[g][kc];
+            double s1 = a1[g][kc];
+            return s2 > 0 && s1 > 0 ? a0[g] - s1 * s1 / s2 : Double.POSITIVE_INFINITY;
+        }
+
+        /**
+         * α refined by golden section on ln α between the grid neighbours of the best cell, with (C, β, γ) kept:
+         * LD is computed once per trajectory at that kernel.
+         */
+        private Refined refine(boolean[] include, int bestG, double c, double beta, double gamma) {
+            List<double[][]> cols = new java.util.ArrayList<>();
+            for (int j = 0; j < stats.length; j++) {
+                if (include[j] && stats[j].usable()) {
+                    cols.add(centred(stats[j].t(), c, beta, gamma));
+                }
+            }
+            double a = Math.log(alphas[Math.max(0, bestG - 1)]);
+            double b = Math.log(alphas[Math.min(ALPHA_GRID - 1, bestG + 1)]);
+            double x1 = b - GOLDEN * (b - a);
+            double x2 = a + GOLDEN * (b - a);
+            Refined f1 = at(cols, Math.exp(x1));
+            Refined f2 = at(cols, Math.exp(x2));
+            for (int it = 0; it < GOLDEN_ITERATIONS; it++) {
+                if (f1.rss < f2.rss) {
+                    b = x2;
+                    x2 = x1;
+                    f2 = f1;
+                    x1 = b - GOLDEN * (b - a);
+                    f1 = at(cols, Math.exp(x1));
+                } else {
+                    a = x1;
+                    x1 = x2;
+                    f1 = f2;
+                    x2 = a + GOLDEN * (b - a);
+                    f2 = at(cols, Math.exp(x2));
+                }
+            }
+            Refined r = f1.rss < f2.rss ? f1 : f2;
+            Refined grid = at(cols, alphas[bestG]);
+            return r.b > 0 && r.rss < grid.rss ? r : grid;
+        }
+    }
+
+    /** The fit at one α: its residual, pooled B and each trajectory's own B. */
+    private record Refined(double alpha, double rss, double b, double[] perB) {}
+
+    /** Rows lnS1, w, centred y and centred −LD of one trajectory at one kernel. */
+    private static double[][] centred(Trajectory t, double c, double beta, double gamma) {
+        int n = t.s1().length;
+        double[] lnS1 = new double[n];
+        double[] yc = new double[n];
+        double[] lc = new double[n];
+        double sw = 0;
+        double my = 0;
+        double ml = 0;
+        for (int i = 0; i < n; i++) {
+            lnS1[i] = Math.log(t.s1()[i]);
+            lc[i] = -t.ld(i, c, beta, gamma);
+            sw += t.w()[i];
+            my += t.w()[i] * t.y()[i];
+            ml += t.w()[i] * lc[i];
+        }
+        for (int i = 0; i < n; i++) {
+            yc[i] = t.y()[i] - my / sw;
+            lc[i] -= ml / sw;
+        }
+        return new double[][] {lnS1, t.w(), yc, lc};
+    }
+
+    /** The pooled fit of the centred trajectories at one α. */
+    private static Refined at(List<double[][]> cols, double alpha) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double[] ys = new double[cols.size()];
+        double[] ss = new double[cols.size()];
+        for (int j = 0; j < cols.size(); j++) {
+            double[][] r = cols.get(j);
+            double[] lnS1 = r[0];
+            double[] w = r[1];
+            double[] yc = r[2];
+            double[] lc = r[3];
+            int n = lnS1.length;
+            double sw = 0;
+            double mu = 0;
+            for (int i = 0; i < n; i++) {
+                sw += w[i];
+                mu += w[i] * Math.exp(-alpha * lnS1[i]);
+            }
+            mu /= sw;
+            double suu = 0;
+            double suy = 0;
+            double sul = 0;
+            double syy = 0;
+            double sly = 0;
+            double sll = 0;
+            for (int i = 0; i < n; i++) {
+                double uc = Math.exp(-alpha * lnS1[i]) - mu;
+                suu += w[i] * uc * uc;
+                suy += w[i] * uc * yc[i];
+                sul += w[i] * uc * lc[i];
+                syy += w[i] * yc[i] * yc[i];
+                sly += w[i] * lc[i] * yc[i];
+                sll += w[i] * lc[i] * lc[i];
+            }
+            double ryy = suu > 0 ? syy - suy * suy / suu : syy;
+            ys[j] = suu > 0 ? sly - suy * sul / suu : sly;
+            ss[j] = Math.max(0, suu > 0 ? sll - sul * sul / suu : sll);
+            s0 += ryy;
+            s1 += ys[j];
+            s2 += ss[j];
+        }
+        double[] perB = new double[cols.size()];
+        for (int j = 0; j < perB.length; j++) {
+            perB[j] = ss[j] > 1e-12 * s2 ? ys[j] / ss[j] : Double.NaN;
+        }
+        if (!(s2 > 0)) {
+            return new Refined(alpha, Double.POSITIVE_INFINITY, Double.NaN, perB);
+        }
+        return new Refined(alpha, Math.max(0, s0 - s1 * s1 / s2), s1 / s2, perB);
     }
 }

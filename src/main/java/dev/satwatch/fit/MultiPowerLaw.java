@@ -18,10 +18,12 @@ import java.util.Arrays;
  * in the drop, never levelling off) does not.
  *
  * <p>{@link Path} records the drops of an LR path logged at points (the LR moving linearly between them, as in
- * {@link ScheduleState}): each logged interval's drop is split into {@value #PIECES} pieces, each evaluated at its
- * middle step (a midpoint rule over the per-step sum; {@code MultiPowerLawTest} bounds its error against the
- * per-step sum). {@code LD} at a point costs one {@code pow} per drop piece before it, so it is O(K) for K pieces
- * (none during a constant-LR phase), not O(1) like S2.
+ * {@link ScheduleState}): each logged interval's drop is split into {@value #PIECES} pieces. Within a piece the
+ * per-step drops are spread evenly over its range of {@code S1(k−1)} and {@code η_k^(−γ)} is taken at its middle
+ * step, so the piece's share of LD is the drop times the mean of G over that range, in closed form
+ * ({@link #meanKernel}); this stays accurate right after a drop, where G changes fastest ({@code MultiPowerLawTest}
+ * bounds the error against the per-step sum). {@code LD} at a point costs a few {@code exp/log} per drop piece before
+ * it, so it is O(K) for K pieces (none during a constant-LR phase), not O(1) like S2.
  */
 public final class MultiPowerLaw {
 
@@ -48,7 +50,40 @@ public final class MultiPowerLaw {
     }
 
     /**
-     * The LR drops of a path, recorded as pieces {@code (S1 before the piece's middle step, LR there, drop)}. Same
+     * The mean of {@code G(a·u)} over {@code u ∈ [u1, u1 + du]}:
+     * {@code 1 − [(1 + a(u1 + du))^(1−β) − (1 + a·u1)^(1−β)] / (a(1 − β)·du)}, computed without cancellation;
+     * {@code G(a·u1)} when {@code du = 0}.
+     *
+     * @param a {@code C·η^(−γ)} (may be +∞ for a drop to LR 0)
+     * @param u1 the LR area since the piece's end, ≥ 0
+     * @param du the piece's own LR area, ≥ 0
+     * @param beta the kernel's exponent, in (0, 1)
+     */
+    public static double meanKernel(double a, double u1, double du, double beta) {
+        if (a == Double.POSITIVE_INFINITY) {
+            return u1 + du > 0 ? 1 : 0;
+        }
+        double l1 = Math.log1p(a * u1);
+        double x = a * du;
+        if (!(x > 1e-300)) {
+            return -Math.expm1(-beta * l1);
+        }
+        double delta = Math.log1p(x / (1 + a * u1));
+        return meanKernelOfLogs(l1, delta, x, beta);
+    }
+
+    /** {@link #meanKernel(double, double, double, double)} from {@code l1 = ln(1 + a·u1)}, {@code delta}, {@code x = a·du}. */
+    static double meanKernelOfLogs(double l1, double delta, double x, double beta) {
+        if (!(x > 1e-300)) {
+            return -Math.expm1(-beta * l1);
+        }
+        double ob = 1 - beta;
+        double ratio = Math.abs(ob) < 1e-9 ? delta / x : Math.expm1(ob * delta) / (ob * x);
+        return 1 - Math.exp(ob * l1) * ratio;
+    }
+
+    /**
+     * The LR drops of a path, recorded as pieces {@code (S1 before its first and before its last step, LR at its middle step, drop)}. Same
      * conventions as {@link ScheduleState#advance}: a constant LR before the first point, a missing LR keeps the
      * previous one, a rise to a new maximum is warmup (no drop), a rise below the maximum is a negative drop. Not
      * thread-safe.
@@ -59,6 +94,7 @@ public final class MultiPowerLaw {
         private double maxLr;
         private double s1;
         private double[] nodeS1 = new double[32];
+        private double[] nodeS1End = new double[32];
         private double[] nodeLr = new double[32];
         private double[] nodeDrop = new double[32];
         private int nodes;
@@ -85,7 +121,7 @@ public final class MultiPowerLaw {
             boolean warmup = q > maxLr;
             if (!(n > 0)) {
                 if (!warmup && q != lr) {
-                    add(s1, q, lr - q);
+                    add(s1, s1, q, lr - q);
                 }
                 maxLr = Math.max(maxLr, q);
                 lr = q;
@@ -96,10 +132,12 @@ public final class MultiPowerLaw {
                 int pieces = (int) Math.max(1, Math.min(PIECES, Math.floor(n)));
                 double len = n / pieces;
                 for (int j = 0; j < pieces; j++) {
-                    // The piece's steps k have mean p + (j + ½)·len + ½; S1 before k sums r = k − 1 − p steps.
-                    double r = Math.max(0, (j + 0.5) * len - 0.5);
-                    double lrK = lr - d * (r + 1);
-                    add(s1 + r * lr - d * r * (r + 1) / 2, lrK, d * len);
+                    // The piece's steps k run from p + j·len + 1 to p + (j + 1)·len; S1(k − 1) sums r = k − 1 − p
+                    // steps, from r0 = j·len to r1 = (j + 1)·len − 1; η_k^(−γ) is taken at the middle step.
+                    double r0 = j * len;
+                    double r1 = Math.max(r0, (j + 1) * len - 1);
+                    double lrK = lr - d * ((j + 0.5) * len + 0.5);
+                    add(s1 + r0 * lr - d * r0 * (r0 + 1) / 2, s1 + r1 * lr - d * r1 * (r1 + 1) / 2, lrK, d * len);
                 }
             }
             s1 += n * lr - d * n * (n + 1) / 2;
@@ -108,13 +146,15 @@ public final class MultiPowerLaw {
             step = toStep;
         }
 
-        private void add(double atS1, double atLr, double drop) {
+        private void add(double fromS1, double toS1, double atLr, double drop) {
             if (nodes == nodeS1.length) {
                 nodeS1 = Arrays.copyOf(nodeS1, 2 * nodes);
+                nodeS1End = Arrays.copyOf(nodeS1End, 2 * nodes);
                 nodeLr = Arrays.copyOf(nodeLr, 2 * nodes);
                 nodeDrop = Arrays.copyOf(nodeDrop, 2 * nodes);
             }
-            nodeS1[nodes] = atS1;
+            nodeS1[nodes] = fromS1;
+            nodeS1End[nodes] = toS1;
             nodeLr[nodes] = atLr;
             nodeDrop[nodes] = drop;
             nodes++;
@@ -135,9 +175,14 @@ public final class MultiPowerLaw {
             return step;
         }
 
-        /** S1 before piece {@code i}'s middle step. */
+        /** S1 before piece {@code i}'s first step. */
         public double pieceS1(int i) {
             return nodeS1[i];
+        }
+
+        /** S1 before piece {@code i}'s last step (equal to {@link #pieceS1} for a drop at one step). */
+        public double pieceS1End(int i) {
+            return nodeS1End[i];
         }
 
         /** The LR at piece {@code i}'s middle step (after its drop). */
@@ -159,10 +204,10 @@ public final class MultiPowerLaw {
         public double ld(double s1Now, int pieceCount, double c, double beta, double gamma) {
             double sum = 0;
             for (int i = 0; i < pieceCount; i++) {
-                double x = nodeLr[i] > 0
-                        ? Math.exp(-gamma * Math.log(nodeLr[i])) * (s1Now - nodeS1[i])
-                        : (s1Now > nodeS1[i] ? Double.POSITIVE_INFINITY : 0);
-                sum += nodeDrop[i] * kernel(x, c, beta);
+                double a = nodeLr[i] > 0 ? c * Math.exp(-gamma * Math.log(nodeLr[i])) : Double.POSITIVE_INFINITY;
+                double u1 = Math.max(0, s1Now - nodeS1End[i]);
+                double du = Math.max(0, nodeS1End[i] - nodeS1[i]);
+                sum += nodeDrop[i] * meanKernel(a, u1, du, beta);
             }
             return sum;
         }

@@ -80,7 +80,7 @@ public final class CooldownBacktest {
     static final int MULTIPOWER_AFTER_POINTS = 12;
 
     /** The model {@link #create()} uses (BENCHMARKS §9). */
-    public static final CooldownModel DEFAULT_MODEL = CooldownModel.ANNEALING;
+    public static final CooldownModel DEFAULT_MODEL = CooldownModel.MULTIPOWER;
 
     private final CooldownModel model;
     private final AnnealingFit fitter;
