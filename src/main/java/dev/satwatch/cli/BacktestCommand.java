@@ -137,16 +137,17 @@ public final class BacktestCommand implements Callable<Integer> {
             names = "--cooldowns",
             description = "Instead: predict the final loss of every finished branch run (run_started with branch_of)"
                     + " from its parent's points up to the branch point and the branch's own LR schedule, with the"
-                    + " annealing law ln L = L0 + A·S1^(−α) − C·S2, its α, C and λ fitted jointly on the setting's"
-                    + " other trajectories without the branch and its siblings (DESIGN §4b).")
+                    + " multi-power law ln L = L0 + A·S1^(−α) − B·LD (or, --model annealing, ln L = L0 + A·S1^(−α)"
+                    + " − C·S2), its shared parameters fitted jointly on the setting's other trajectories without the"
+                    + " branch and its siblings, L0 and A on the parent's points (DESIGN §4b).")
     boolean cooldowns;
 
     @Option(
             names = "--model",
             paramLabel = "annealing|multipower",
-            description = "With --cooldowns: the law (default: fit.model, else "
-                    + "annealing): annealing (Tissue et al. 2024) or multipower (Luo et al. 2025, its saturating"
-                    + " loss reduction B·LD with B, C, β, γ and α fitted the same way).")
+            description =
+                    "With --cooldowns: the law (default: the fit.model setting, multipower): annealing (Tissue et al. 2024) or multipower (Luo et al. 2025, its saturating"
+                            + " loss reduction B·LD with B, C, β, γ and α fitted the same way).")
     String model;
 
     @Override
@@ -242,7 +243,7 @@ public final class BacktestCommand implements Callable<Integer> {
     private int cooldowns(PrintWriter out, PrintWriter err) {
         CooldownModel chosen;
         try {
-            chosen = model != null ? CooldownModel.parse(model) : CooldownBacktest.DEFAULT_MODEL;
+            chosen = model != null ? CooldownModel.parse(model) : load(settings).fitModel();
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--model: " + e.getMessage());
         }

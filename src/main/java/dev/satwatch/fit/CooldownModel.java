@@ -9,6 +9,12 @@ public enum CooldownModel {
     /** The multi-power law of Luo et al. 2025: {@code ln L = L0 + A·S1^(−α) − B·LD} ({@link MultiPowerLaw}). */
     MULTIPOWER;
 
+    /**
+     * The default: the multi-power law, more accurate than the annealing law on all three backtested datasets
+     * together (BENCHMARKS §9).
+     */
+    public static final CooldownModel DEFAULT = MULTIPOWER;
+
     /** The model of its lower-case name ({@code annealing|multipower}). */
     public static CooldownModel parse(String name) {
         String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);

@@ -24,7 +24,9 @@ import java.util.function.Consumer;
 /**
  * The cooldown backtest of DESIGN §4b (issue 13): predicts the final loss of every finished branch run (a run whose
  * {@code run_started} names {@code branch_of}) from its parent's points up to the branch point and the branch's own
- * LR schedule, with the annealing law {@code ln L = L0 + A·S1^(−α) − C·S2}.
+ * LR schedule, with the multi-power law {@code ln L = L0 + A·S1^(−α) − B·LD} ({@link MultiPowerLaw}; the default,
+ * {@link CooldownModel#DEFAULT}) or the annealing law {@code ln L = L0 + A·S1^(−α) − C·S2}. Both are calibrated the
+ * same way: below, read (α, B, C, β, γ) and LD for the multi-power law where (α, C, λ) and S2 stand.
  *
  * <h2>Method</h2>
  *
@@ -80,7 +82,7 @@ public final class CooldownBacktest {
     static final int MULTIPOWER_AFTER_POINTS = 12;
 
     /** The model {@link #create()} uses (BENCHMARKS §9). */
-    public static final CooldownModel DEFAULT_MODEL = CooldownModel.MULTIPOWER;
+    public static final CooldownModel DEFAULT_MODEL = CooldownModel.DEFAULT;
 
     private final CooldownModel model;
     private final AnnealingFit fitter;
@@ -391,7 +393,7 @@ public final class CooldownBacktest {
         List<Trajectory> cal = calibration(target, all);
         Branch unknown = unpredicted(target.run, null);
         if (cal.isEmpty()) {
-            return withNote(unknown, "no other cooldown of setting '" + target.setting + "' to calibrate B");
+            return withNote(unknown, "no other cooldown of setting '" + target.setting + "' to calibrate B, C, β, γ");
         }
         boolean[] include = new boolean[prepared.size()];
         cal.forEach(t -> include[indexInSetting.get(t)] = true);

@@ -69,6 +69,23 @@ class BacktestCooldownsTest {
     }
 
     @Test
+    void shouldTakeTheModelFromFitModelWhenNoFlagGivesIt() throws Exception {
+        Path file = dir.resolve("annealing.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (RunEvent e : CooldownBacktestTest.setting()) {
+            lines.add(EventCodec.toJsonString(e));
+        }
+        Files.write(file, lines);
+
+        CliRunner.Result r = CliRunner.run(
+                "backtest", "--cooldowns", "--set", "fit.model=annealing", "--input", file.toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(new ObjectMapper().readTree(r.out()).get("mean_abs_rel_err").asDouble())
+                .isLessThan(1e-5);
+    }
+
+    @Test
     void shouldRefuseAnUnknownModel() throws Exception {
         Path file = dir.resolve("x.jsonl");
         Files.writeString(file, "");
