@@ -7,6 +7,7 @@ import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.Numbers;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.event.RunStarted;
+import dev.satwatch.fit.CooldownModel;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.io.RunData;
 import dev.satwatch.law.CalibrationRun;
@@ -136,13 +137,22 @@ public final class BacktestCommand implements Callable<Integer> {
             names = "--cooldowns",
             description = "Instead: predict the final loss of every finished branch run (run_started with branch_of)"
                     + " from its parent's points up to the branch point and the branch's own LR schedule, with the"
-                    + " annealing law ln L = L0 + A·S1^(−α) − C·S2, its α, C and λ fitted jointly on the setting's"
-                    + " other trajectories without the branch and its siblings (DESIGN §4b).")
+                    + " multi-power law ln L = L0 + A·S1^(−α) − B·LD (or, --model annealing, ln L = L0 + A·S1^(−α)"
+                    + " − C·S2), its shared parameters fitted jointly on the setting's other trajectories without the"
+                    + " branch and its siblings, L0 and A on the parent's points (DESIGN §4b).")
     boolean cooldowns;
 
     /** {@code --schedules}: the whole-curve schedule backtests, in their own class. */
     @Mixin
     ScheduleBacktestOptions scheduleOptions;
+
+    @Option(
+            names = "--model",
+            paramLabel = "annealing|multipower",
+            description =
+                    "With --cooldowns: the law (default: the fit.model setting, multipower): annealing (Tissue et al. 2024) or multipower (Luo et al. 2025, its saturating"
+                            + " loss reduction B·LD with B, C, β, γ and α fitted the same way).")
+    String model;
 
     @Override
     public Integer call() {
@@ -238,6 +248,12 @@ public final class BacktestCommand implements Callable<Integer> {
 
     /** {@code --cooldowns}: the cooldown-branch backtest, as a table or JSON. */
     private int cooldowns(PrintWriter out, PrintWriter err) {
+        CooldownModel chosen;
+        try {
+            chosen = model != null ? CooldownModel.parse(model) : load(settings).fitModel();
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, "--model: " + e.getMessage());
+        }
         List<RunEvent> events = CurveInputs.events(input.inputs, input.read, err);
         RunData.Grouping grouping = RunData.groupReporting(events);
         grouping.problems().forEach(p -> err.println("warning: " + p));
@@ -258,7 +274,7 @@ public final class BacktestCommand implements Callable<Integer> {
                     "--cooldowns: no branch runs in " + input.inputs + " (a branch's run_started names branch_of and"
                             + " branch_at_d2_tokens)");
         }
-        CooldownBacktest.Report report = CooldownBacktest.create().run(runs, line -> {
+        CooldownBacktest.Report report = CooldownBacktest.create(chosen).run(runs, line -> {
             err.println(line);
             err.flush();
         });

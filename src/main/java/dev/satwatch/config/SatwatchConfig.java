@@ -1,5 +1,6 @@
 package dev.satwatch.config;
 
+import dev.satwatch.fit.CooldownModel;
 import dev.satwatch.law.LawPublishPolicy;
 import dev.satwatch.track.TrackerConfig;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ import java.util.Properties;
  * @param webhookTimeout timeout of one delivery attempt
  * @param limits per-partition run cap and per-run point rate ({@code limits.*})
  * @param stores where the per-run state is kept ({@code streams.state.store}, {@code streams.decoded.states})
+ * @param fitModel the law of cooldown predictions ({@code fit.model}: annealing or multipower)
  */
 public record SatwatchConfig(
         Map<String, String> kafka,
@@ -66,7 +68,8 @@ public record SatwatchConfig(
         int webhookMaxAttempts,
         Duration webhookTimeout,
         RunLimits limits,
-        RunStores stores) {
+        RunStores stores,
+        CooldownModel fitModel) {
 
     /** Processing guarantee value for exactly-once (the default). */
     public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
@@ -92,6 +95,7 @@ public record SatwatchConfig(
         Objects.requireNonNull(webhookTimeout, "webhookTimeout");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(stores, "stores");
+        Objects.requireNonNull(fitModel, "fitModel");
     }
 
     /** The defaults of {@code config/satwatch.properties}, with no file, environment or flags applied. */
@@ -133,7 +137,8 @@ public record SatwatchConfig(
                 webhookMaxAttempts,
                 webhookTimeout,
                 limits,
-                stores);
+                stores,
+                fitModel);
     }
 
     /** Finished runs a setting needs before its law is published ({@code law.min.runs}). */

@@ -1,6 +1,7 @@
 package dev.satwatch.config;
 
 import dev.satwatch.detect.DetectConfig;
+import dev.satwatch.fit.CooldownModel;
 import dev.satwatch.law.LawPublishPolicy;
 import dev.satwatch.track.TrackerConfig;
 import java.io.IOException;
@@ -70,6 +71,7 @@ public final class SatwatchConfigLoader {
     static final String LAW_MIN_RUNS = "law.min.runs";
     static final String LAW_MIN_DISTINCT_D1 = "law.min.distinct.d1";
     static final String LAW_MAX_LOO_ERROR = "law.publish.max.loo.error";
+    static final String FIT_MODEL = "fit.model";
     static final String METRICS_MAX_RUNS = "metrics.max.runs";
     static final String METRICS_FINISHED_GRACE = "metrics.finished.grace";
     static final String HTTP_BIND = "http.bind";
@@ -142,6 +144,7 @@ public final class SatwatchConfigLoader {
         d.put(LAW_MIN_RUNS, Integer.toString(LawPublishPolicy.DEFAULT_MIN_RUNS));
         d.put(LAW_MIN_DISTINCT_D1, Integer.toString(LawPublishPolicy.DEFAULT_MIN_DISTINCT_D1));
         d.put(LAW_MAX_LOO_ERROR, "2%");
+        d.put(FIT_MODEL, CooldownModel.DEFAULT.configName());
         d.put(METRICS_MAX_RUNS, "500");
         d.put(METRICS_FINISHED_GRACE, "10m");
         d.put(HTTP_BIND, "127.0.0.1");
@@ -292,6 +295,13 @@ public final class SatwatchConfigLoader {
             throw storeValue.error("expected memory or rocksdb");
         }
         int decoded = atLeast(values.get(DECODED_STATES), 0);
+        ConfigValue modelValue = values.get(FIT_MODEL);
+        CooldownModel fitModel;
+        try {
+            fitModel = CooldownModel.parse(modelValue.value());
+        } catch (IllegalArgumentException e) {
+            throw modelValue.error("expected annealing or multipower");
+        }
         return new SatwatchConfig(
                 kafka,
                 appId,
@@ -315,7 +325,8 @@ public final class SatwatchConfigLoader {
                 attempts,
                 webhookTimeout,
                 new RunLimits(limitRuns, rate),
-                new RunStores(store.equals("memory"), decoded));
+                new RunStores(store.equals("memory"), decoded),
+                fitModel);
     }
 
     /** The comma-separated absolute http(s) URLs of {@code webhooks.urls}. */

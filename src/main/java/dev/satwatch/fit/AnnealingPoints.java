@@ -129,6 +129,11 @@ public final class AnnealingPoints {
             return this;
         }
 
+        /** Points added so far (a point that {@link #addValue} refused is not counted). */
+        public int size() {
+            return n;
+        }
+
         /** The points added so far. */
         public AnnealingPoints build() {
             double[][] s2Copy = new double[s2.length][];

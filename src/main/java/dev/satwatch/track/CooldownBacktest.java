@@ -8,8 +8,12 @@ import dev.satwatch.fit.AnnealingFit;
 import dev.satwatch.fit.AnnealingJointFit;
 import dev.satwatch.fit.AnnealingPoints;
 import dev.satwatch.fit.AnnealingResult;
+import dev.satwatch.fit.CooldownModel;
+import dev.satwatch.fit.MultiPowerJointFit;
+import dev.satwatch.fit.MultiPowerLaw;
 import dev.satwatch.fit.ScheduleState;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,7 +24,9 @@ import java.util.function.Consumer;
 /**
  * The cooldown backtest of DESIGN §4b (issue 13): predicts the final loss of every finished branch run (a run whose
  * {@code run_started} names {@code branch_of}) from its parent's points up to the branch point and the branch's own
- * LR schedule, with the annealing law {@code ln L = L0 + A·S1^(−α) − C·S2}.
+ * LR schedule, with the multi-power law {@code ln L = L0 + A·S1^(−α) − B·LD} ({@link MultiPowerLaw}; the default,
+ * {@link CooldownModel#DEFAULT}) or the annealing law {@code ln L = L0 + A·S1^(−α) − C·S2}. Both are calibrated the
+ * same way: below, read (α, B, C, β, γ) and LD for the multi-power law where (α, C, λ) and S2 stand.
  *
  * <h2>Method</h2>
  *
@@ -68,17 +74,43 @@ public final class CooldownBacktest {
 
     private static final double Z95 = 1.959963984540054;
 
+    /**
+     * Points after the branch point a trajectory contributes to the multi-power calibration (evenly spread, the last
+     * one always in): LD costs one {@code pow} per LR-drop piece before each point, and these points weigh 1 per
+     * trajectory in all however many there are.
+     */
+    static final int MULTIPOWER_AFTER_POINTS = 12;
+
+    /** The model {@link #create()} uses (BENCHMARKS §9). */
+    public static final CooldownModel DEFAULT_MODEL = CooldownModel.DEFAULT;
+
+    private final CooldownModel model;
     private final AnnealingFit fitter;
     private final AnnealingJointFit joint;
+    private final MultiPowerJointFit multiPower;
 
-    private CooldownBacktest(AnnealingFit fitter, AnnealingJointFit joint) {
+    private CooldownBacktest(
+            CooldownModel model, AnnealingFit fitter, AnnealingJointFit joint, MultiPowerJointFit multiPower) {
+        this.model = model;
         this.fitter = fitter;
         this.joint = joint;
+        this.multiPower = multiPower;
     }
 
-    /** The backtest with the default annealing fitters. */
+    /** The backtest with the default model ({@link #DEFAULT_MODEL}). */
     public static CooldownBacktest create() {
-        return new CooldownBacktest(AnnealingFit.create(), AnnealingJointFit.create());
+        return create(DEFAULT_MODEL);
+    }
+
+    /** The backtest with the given model. */
+    public static CooldownBacktest create(CooldownModel model) {
+        return new CooldownBacktest(
+                model, AnnealingFit.create(), AnnealingJointFit.create(), MultiPowerJointFit.create());
+    }
+
+    /** The model this backtest uses. */
+    public CooldownModel model() {
+        return model;
     }
 
     /**
@@ -158,8 +190,8 @@ public final class CooldownBacktest {
         }
     }
 
-    /** A point after the prefix: its sums and its loss. */
-    private record After(double s1, double[] s2, double y, double d2) {}
+    /** A point after the prefix: its sums, its multi-power mark (LR-drop pieces before it) and its loss. */
+    private record After(double s1, double[] s2, int pieces, double y, double d2) {}
 
     /** A prefix and the points after it, in one setting. */
     private static final class Trajectory {
@@ -171,15 +203,30 @@ public final class CooldownBacktest {
         final List<After> after;
         /** The prefix points and the points after it, as one trajectory of the setting's joint fit. */
         final AnnealingPoints joint;
+        /** The LR drops along the trajectory (multi-power law). */
+        final MultiPowerLaw.Path path;
+        /** Each prefix point's mark in {@link #path}. */
+        final int[] prefixPieces;
+        /** The trajectory for the multi-power calibration (the points after the prefix thinned). */
+        final MultiPowerJointFit.Trajectory multiPower;
 
         Trajectory(
-                Run run, String parentId, String setting, double branchAt, AnnealingPoints prefix, List<After> after) {
+                Run run,
+                String parentId,
+                String setting,
+                double branchAt,
+                AnnealingPoints prefix,
+                int[] prefixPieces,
+                List<After> after,
+                MultiPowerLaw.Path path) {
             this.run = run;
             this.parentId = parentId;
             this.setting = setting;
             this.branchAt = branchAt;
             this.prefix = prefix;
+            this.prefixPieces = prefixPieces;
             this.after = after;
+            this.path = path;
             AnnealingPoints.Builder b = AnnealingPoints.builder();
             double[] row = new double[ScheduleState.LAMBDA_COUNT];
             for (int i = 0; i < prefix.size(); i++) {
@@ -198,6 +245,40 @@ public final class CooldownBacktest {
                 previous = q.d2();
             }
             this.joint = b.build();
+            this.multiPower = multiPowerTrajectory();
+        }
+
+        private MultiPowerJointFit.Trajectory multiPowerTrajectory() {
+            List<After> kept = new ArrayList<>();
+            int n = after.size();
+            int keep = Math.min(n, MULTIPOWER_AFTER_POINTS);
+            for (int j = 1; j <= keep; j++) {
+                kept.add(after.get((int) Math.round((double) j * n / keep) - 1));
+            }
+            int m = prefix.size() + kept.size();
+            double[] s1 = new double[m];
+            int[] pieces = new int[m];
+            double[] y = new double[m];
+            double[] w = new double[m];
+            for (int i = 0; i < prefix.size(); i++) {
+                s1[i] = prefix.s1(i);
+                pieces[i] = prefixPieces[i];
+                y[i] = prefix.y(i);
+                w[i] = prefix.w(i);
+            }
+            double span = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).d2() - branchAt;
+            double previous = branchAt;
+            int i = prefix.size();
+            for (After q : kept) {
+                double wq = span > 0 ? (q.d2() - previous) / span : 1.0 / kept.size();
+                s1[i] = q.s1();
+                pieces[i] = q.pieces();
+                y[i] = Math.log(q.y());
+                w[i] = wq > 0 ? wq : 1e-6;
+                previous = q.d2();
+                i++;
+            }
+            return new MultiPowerJointFit.Trajectory(s1, pieces, y, w, path);
         }
 
         boolean isBranch() {
@@ -238,6 +319,21 @@ public final class CooldownBacktest {
         }
         Map<String, Trajectory> branchTrajectories = new HashMap<>();
         trajectories.stream().filter(Trajectory::isBranch).forEach(t -> branchTrajectories.put(t.run.runId(), t));
+        Map<String, MultiPowerJointFit.Prepared> prepared = new HashMap<>();
+        Map<Trajectory, Integer> indexInSetting = new HashMap<>();
+        if (model == CooldownModel.MULTIPOWER) {
+            Map<String, List<Trajectory>> bySetting = new LinkedHashMap<>();
+            trajectories.forEach(t ->
+                    bySetting.computeIfAbsent(t.setting, s -> new ArrayList<>()).add(t));
+            bySetting.forEach((setting, ts) -> {
+                for (int i = 0; i < ts.size(); i++) {
+                    indexInSetting.put(ts.get(i), i);
+                }
+                prepared.put(
+                        setting,
+                        multiPower.prepare(ts.stream().map(t -> t.multiPower).toList()));
+            });
+        }
         List<Branch> out = new ArrayList<>();
         int done = 0;
         int step = Math.max(1, branches.size() / 10);
@@ -246,7 +342,9 @@ public final class CooldownBacktest {
             out.add(
                     t == null
                             ? unpredicted(b, notes.getOrDefault(b.runId(), "no points after the branch point"))
-                            : predict(t, trajectories));
+                            : model == CooldownModel.MULTIPOWER
+                                    ? predictMultiPower(t, trajectories, prepared.get(t.setting), indexInSetting)
+                                    : predict(t, trajectories));
             done++;
             if (done % step == 0 || done == branches.size()) {
                 progress.accept("backtest --cooldowns: " + done + "/" + branches.size() + " branches");
@@ -265,7 +363,8 @@ public final class CooldownBacktest {
         return new Report(out, n > 0 ? sum / n : Double.NaN, max);
     }
 
-    private Branch predict(Trajectory target, List<Trajectory> all) {
+    /** The setting's trajectories that may calibrate the target: not it, its siblings or its parent's decay. */
+    private static List<Trajectory> calibration(Trajectory target, List<Trajectory> all) {
         List<Trajectory> cal = new ArrayList<>();
         for (Trajectory t : all) {
             if (t == target || !t.setting.equals(target.setting)) {
@@ -277,6 +376,75 @@ public final class CooldownBacktest {
                 cal.add(t);
             }
         }
+        return cal;
+    }
+
+    /**
+     * The multi-power prediction: α, B, C, β, γ from the setting's calibration trajectories
+     * ({@link MultiPowerJointFit}), L0 and A from the prefix with those given, {@code exp} of the law at the last point
+     * (LD from the branch's own path at full resolution). The interval adds the prefix fit's covariance to
+     * {@code LD²·(1.4826·MAD(B_j))²}.
+     */
+    private Branch predictMultiPower(
+            Trajectory target,
+            List<Trajectory> all,
+            MultiPowerJointFit.Prepared prepared,
+            Map<Trajectory, Integer> indexInSetting) {
+        List<Trajectory> cal = calibration(target, all);
+        Branch unknown = unpredicted(target.run, null);
+        if (cal.isEmpty()) {
+            return withNote(unknown, "no other cooldown of setting '" + target.setting + "' to calibrate B, C, β, γ");
+        }
+        boolean[] include = new boolean[prepared.size()];
+        cal.forEach(t -> include[indexInSetting.get(t)] = true);
+        MultiPowerJointFit.Result law = prepared.fit(include);
+        if (!law.ok()) {
+            return withNote(unknown, "no calibration cooldown of setting '" + target.setting + "' could be fitted");
+        }
+        List<Double> deviations = new ArrayList<>();
+        for (double bj : law.perTrajectoryB()) {
+            if (Double.isFinite(bj)) {
+                deviations.add(Math.abs(bj - law.b()));
+            }
+        }
+        double mad = deviations.size() >= 2 ? 1.4826 * median(deviations) : Double.NaN;
+        AnnealingPoints.Builder pre = AnnealingPoints.builder();
+        double[] row = new double[ScheduleState.LAMBDA_COUNT];
+        for (int i = 0; i < target.prefix.size(); i++) {
+            double s1 = target.prefix.s1(i);
+            Arrays.fill(row, target.path.ld(s1, target.prefixPieces[i], law.c(), law.beta(), law.gamma()));
+            pre.addValue(s1, row, target.prefix.y(i), target.prefix.w(i));
+        }
+        // The law with the LD column in place of S2: L0 and A by the same weighted regression as the annealing law.
+        AnnealingResult fit = fitter.fitFixed(pre.build(), law.alpha(), law.b(), 0);
+        if (!Double.isFinite(fit.l0())) {
+            return withNote(unknown, "the parent's points up to the branch point could not be fitted");
+        }
+        After last = target.after.get(target.after.size() - 1);
+        double ld = target.path.ld(last.s1(), last.pieces(), law.c(), law.beta(), law.gamma());
+        double logPredicted = fit.predict(last.s1(), ld);
+        double se = fit.predictStdErr(last.s1(), ld);
+        double total = Math.sqrt(se * se + ld * ld * mad * mad);
+        return predicted(unknown, logPredicted, total);
+    }
+
+    private static Branch predicted(Branch unknown, double logPredicted, double total) {
+        double predicted = Math.exp(logPredicted);
+        return new Branch(
+                unknown.runId(),
+                unknown.branchOf(),
+                unknown.branchAtD2Tokens(),
+                unknown.cooldownTokens(),
+                predicted,
+                Math.exp(logPredicted - Z95 * total),
+                Math.exp(logPredicted + Z95 * total),
+                unknown.actualFinalLoss(),
+                (predicted - unknown.actualFinalLoss()) / unknown.actualFinalLoss(),
+                null);
+    }
+
+    private Branch predict(Trajectory target, List<Trajectory> all) {
+        List<Trajectory> cal = calibration(target, all);
         Branch unknown = unpredicted(target.run, null);
         if (cal.isEmpty()) {
             return withNote(unknown, "no other cooldown of setting '" + target.setting + "' to calibrate C");
@@ -399,7 +567,7 @@ public final class CooldownBacktest {
             return "the parent has no '" + split + "' points up to the branch point";
         }
         double tps = tokensPerStep(b.meta(), parent.meta(), prefix);
-        ScheduleState state = new ScheduleState();
+        Walk state = new Walk();
         AnnealingPoints.Builder pre = AnnealingPoints.builder();
         int firstFitted = firstFitted(prefix, at);
         double previousD2 = 0;
@@ -450,7 +618,7 @@ public final class CooldownBacktest {
         }
         String setting =
                 b.meta() != null && b.meta().setting() != null ? b.meta().setting() : settingOf(parent);
-        out.add(new Trajectory(b, parent.runId(), setting, at, pre.build(), points));
+        out.add(new Trajectory(b, parent.runId(), setting, at, pre.build(), state.prefixPieces(), points, state.path));
         return null;
     }
 
@@ -479,7 +647,7 @@ public final class CooldownBacktest {
         double tps = tokensPerStep(r.meta(), RunMeta.EMPTY, pts);
         double at = pts.get(decay - 1).d2Tokens();
         int firstFitted = firstFitted(pts.subList(0, decay), at);
-        ScheduleState state = new ScheduleState();
+        Walk state = new Walk();
         AnnealingPoints.Builder pre = AnnealingPoints.builder();
         List<After> after = new ArrayList<>();
         for (int i = 0; i < pts.size(); i++) {
@@ -501,7 +669,7 @@ public final class CooldownBacktest {
                 after.add(after(state, p));
             }
         }
-        out.add(new Trajectory(r, r.runId(), settingOf(r), at, pre.build(), after));
+        out.add(new Trajectory(r, r.runId(), settingOf(r), at, pre.build(), state.prefixPieces(), after, state.path));
     }
 
     /**
@@ -528,24 +696,50 @@ public final class CooldownBacktest {
         return gap > 0 ? gap : 1e-6;
     }
 
-    /** Adds {@code ln loss} at the state's sums: the law is fitted in log space. */
-    private static void addLog(AnnealingPoints.Builder b, ScheduleState state, double loss, double weight) {
+    /** The annealing sums and the multi-power LR drops along one trajectory, advanced together. */
+    private static final class Walk {
+        final ScheduleState state = new ScheduleState();
+        final MultiPowerLaw.Path path = new MultiPowerLaw.Path();
+        private final List<Integer> prefixPieces = new ArrayList<>();
+
+        void advance(double toStep, double lr) {
+            state.advance(toStep, lr);
+            path.advance(toStep, lr);
+        }
+
+        double step() {
+            return state.step();
+        }
+
+        int[] prefixPieces() {
+            return prefixPieces.stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    /** Adds {@code ln loss} at the state's sums (and its mark): the law is fitted in log space. */
+    private static void addLog(AnnealingPoints.Builder b, Walk walk, double loss, double weight) {
         if (!(loss > 0)) {
             return;
         }
+        ScheduleState state = walk.state;
         double[] row = new double[ScheduleState.LAMBDA_COUNT];
         for (int k = 0; k < row.length; k++) {
             row[k] = state.s2(k);
         }
+        int before = b.size();
         b.addValue(state.s1(), row, Math.log(loss), weight);
+        if (b.size() > before) {
+            walk.prefixPieces.add(walk.path.pieces());
+        }
     }
 
-    private static After after(ScheduleState state, LossPoint p) {
+    private static After after(Walk walk, LossPoint p) {
+        ScheduleState state = walk.state;
         double[] s2 = new double[ScheduleState.LAMBDA_COUNT];
         for (int k = 0; k < s2.length; k++) {
             s2[k] = state.s2(k);
         }
-        return new After(state.s1(), s2, p.loss(), p.d2Tokens());
+        return new After(state.s1(), s2, walk.path.pieces(), p.loss(), p.d2Tokens());
     }
 
     private static double stepOf(LossPoint p, double tps) {

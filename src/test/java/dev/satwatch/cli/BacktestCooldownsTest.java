@@ -29,7 +29,8 @@ class BacktestCooldownsTest {
         }
         Files.write(file, lines);
 
-        CliRunner.Result r = CliRunner.run("backtest", "--cooldowns", "--input", file.toString(), "--json");
+        CliRunner.Result r =
+                CliRunner.run("backtest", "--cooldowns", "--model", "annealing", "--input", file.toString(), "--json");
 
         assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.err()).contains("backtest --cooldowns: 7/7 branches").contains("orphan not predicted");
@@ -48,6 +49,51 @@ class BacktestCooldownsTest {
                         "actual_final_loss",
                         "rel_err");
         assertThat(doc.get("mean_abs_rel_err").asDouble()).isLessThan(1e-5);
+    }
+
+    @Test
+    void shouldPredictWithTheMultiPowerLawByDefault() throws Exception {
+        Path file = dir.resolve("multipower.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (RunEvent e : CooldownBacktestTest.multiPowerSetting()) {
+            lines.add(EventCodec.toJsonString(e));
+        }
+        Files.write(file, lines);
+
+        CliRunner.Result r = CliRunner.run("backtest", "--cooldowns", "--input", file.toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode doc = new ObjectMapper().readTree(r.out());
+        assertThat(doc.get("branches")).hasSize(6);
+        assertThat(doc.get("mean_abs_rel_err").asDouble()).isLessThan(1e-5);
+    }
+
+    @Test
+    void shouldTakeTheModelFromFitModelWhenNoFlagGivesIt() throws Exception {
+        Path file = dir.resolve("annealing.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (RunEvent e : CooldownBacktestTest.setting()) {
+            lines.add(EventCodec.toJsonString(e));
+        }
+        Files.write(file, lines);
+
+        CliRunner.Result r = CliRunner.run(
+                "backtest", "--cooldowns", "--set", "fit.model=annealing", "--input", file.toString(), "--json");
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(new ObjectMapper().readTree(r.out()).get("mean_abs_rel_err").asDouble())
+                .isLessThan(1e-5);
+    }
+
+    @Test
+    void shouldRefuseAnUnknownModel() throws Exception {
+        Path file = dir.resolve("x.jsonl");
+        Files.writeString(file, "");
+
+        CliRunner.Result r = CliRunner.run("backtest", "--cooldowns", "--model", "cosine", "--input", file.toString());
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("annealing or multipower");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.satwatch.detect.DetectConfig;
+import dev.satwatch.fit.CooldownModel;
 import dev.satwatch.law.LawPublishPolicy;
 import dev.satwatch.track.TrackerConfig;
 import java.nio.charset.StandardCharsets;
@@ -226,6 +227,22 @@ class SatwatchConfigLoaderTest {
                 .as("law.min.runs 4 > calibration.max.runs 3")
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("law.min.runs");
+    }
+
+    @Test
+    void shouldChooseTheCooldownModelByFitModel() {
+        assertThat(SatwatchConfigLoader.create().load().fitModel()).isEqualTo(CooldownModel.MULTIPOWER);
+        assertThat(SatwatchConfigLoader.create()
+                        .withOverrides(Map.of("fit.model", "Annealing"))
+                        .load()
+                        .fitModel())
+                .isEqualTo(CooldownModel.ANNEALING);
+        assertThatThrownBy(() -> SatwatchConfigLoader.create()
+                        .withOverrides(Map.of("fit.model", "cosine"))
+                        .load())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("fit.model")
+                .hasMessageContaining("annealing or multipower");
     }
 
     @Test

@@ -9,6 +9,8 @@ import dev.satwatch.event.RunEvent;
 import dev.satwatch.event.RunFinished;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.event.RunStarted;
+import dev.satwatch.fit.CooldownModel;
+import dev.satwatch.fit.MultiPowerLaw;
 import dev.satwatch.fit.ScheduleState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,7 +98,8 @@ public class CooldownBacktestTest {
     @Test
     void shouldPredictEveryBranchOfAnExactlyGeneratedSettingToItsLoss() {
         List<String> progress = new ArrayList<>();
-        CooldownBacktest.Report report = CooldownBacktest.create().run(runs(setting()), progress::add);
+        CooldownBacktest.Report report =
+                CooldownBacktest.create(CooldownModel.ANNEALING).run(runs(setting()), progress::add);
 
         assertThat(report.branches()).hasSize(7);
         for (CooldownBacktest.Branch b : report.branches()) {
@@ -130,13 +133,93 @@ public class CooldownBacktestTest {
                 events.add(e);
             }
         }
-        CooldownBacktest.Report report = CooldownBacktest.create().run(runs(events), line -> {});
+        for (CooldownModel model : CooldownModel.values()) {
+            CooldownBacktest.Report report = CooldownBacktest.create(model).run(runs(events), line -> {});
 
-        assertThat(report.branches()).hasSize(2);
-        assertThat(report.branches()).allSatisfy(b -> {
-            assertThat(b.predictedFinalLoss()).isNaN();
-            assertThat(b.note()).contains("no other cooldown of setting 'law'");
-        });
-        assertThat(report.meanAbsRelErr()).isNaN();
+            assertThat(report.branches()).hasSize(2);
+            assertThat(report.branches()).allSatisfy(b -> {
+                assertThat(b.predictedFinalLoss()).isNaN();
+                assertThat(b.note()).contains("no other cooldown of setting 'law'");
+            });
+            assertThat(report.meanAbsRelErr()).isNaN();
+        }
+    }
+
+    /**
+     * The multi-power law every curve of {@link #multiPowerSetting} follows exactly, in log space:
+     * {@code ln L = 0.9 + 0.5·S1^(−0.4) − 100·LD} with C = 1, β = 0.5, γ = 0.5 (on the fitter's grid; α and B are
+     * not).
+     */
+    static double multiPowerLaw(MultiPowerLaw.Path p) {
+        return Math.exp(0.9 + 0.5 * Math.pow(p.s1(), -0.4) - 100 * p.ld(p.s1(), p.pieces(), 1.0, 0.5, 0.5));
+    }
+
+    /** Like {@link #setting}, without the orphan, the curves following {@link #multiPowerLaw}. */
+    public static List<RunEvent> multiPowerSetting() {
+        List<RunEvent> events = new ArrayList<>();
+        RunMeta meta = new RunMeta("law", null, Double.NaN, Double.NaN, Double.NaN, TOKENS_PER_STEP);
+        events.add(new RunStarted("parent", null, meta));
+        MultiPowerLaw.Path path = new MultiPowerLaw.Path();
+        List<double[]> parent = new ArrayList<>();
+        for (int step = 100; step <= 20000; step += 100) {
+            double lr = Math.min(1e-3, 1e-3 * step / 300);
+            path.advance(step, lr);
+            events.add(point("parent", step, multiPowerLaw(path), lr));
+            parent.add(new double[] {step, lr});
+        }
+        events.add(new RunFinished("parent", null, "completed"));
+        int[][] branches = {{4000, 2000}, {8000, 2000}, {8000, 4000}, {12000, 3000}, {16000, 4000}};
+        for (int[] b : branches) {
+            String id = "cool-" + b[0] + "-" + b[1];
+            events.add(new RunStarted(id, null, meta, null, "parent", b[0] * (double) TOKENS_PER_STEP));
+            MultiPowerLaw.Path s = replay(parent, b[0]);
+            for (int step = b[0] + 100; step <= b[0] + b[1]; step += 100) {
+                double lr = 1e-3 * (1 - (step - b[0]) / (double) b[1]);
+                s.advance(step, lr);
+                events.add(point(id, step, multiPowerLaw(s), lr));
+            }
+            events.add(new RunFinished(id, null, "completed"));
+        }
+        // Only its final loss and its planned linear schedule: the backtest samples the plan at 256 knots, so does
+        // the generator.
+        PlannedSchedule linear = new PlannedSchedule("linear", 0, Double.NaN, null, 1e-3, 0.0);
+        RunMeta planned = new RunMeta("law", null, Double.NaN, Double.NaN, 13000.0 * TOKENS_PER_STEP, TOKENS_PER_STEP);
+        events.add(new RunStarted("planned", null, planned, linear, "parent", 10000.0 * TOKENS_PER_STEP));
+        MultiPowerLaw.Path s = replay(parent, 10000);
+        for (int knot = 1; knot <= 256; knot++) {
+            s.advance(10000 + 3000.0 * knot / 256, 1e-3 * (1 - knot / 256.0));
+        }
+        events.add(point("planned", 13000, multiPowerLaw(s), 0.0));
+        events.add(new RunFinished("planned", null, "completed"));
+        return events;
+    }
+
+    private static MultiPowerLaw.Path replay(List<double[]> parent, int toStep) {
+        MultiPowerLaw.Path p = new MultiPowerLaw.Path();
+        for (double[] q : parent) {
+            if (q[0] <= toStep) {
+                p.advance(q[0], q[1]);
+            }
+        }
+        return p;
+    }
+
+    @Test
+    void shouldPredictEveryBranchOfAnExactMultiPowerSettingToItsLoss() {
+        CooldownBacktest.Report report =
+                CooldownBacktest.create(CooldownModel.MULTIPOWER).run(runs(multiPowerSetting()), line -> {});
+
+        assertThat(report.branches()).hasSize(6);
+        for (CooldownBacktest.Branch b : report.branches()) {
+            // Exact data: what remains is the α golden section's tolerance (measured < 1e-7 relative).
+            assertThat(b.relErr()).as(b.runId()).isCloseTo(0.0, within(1e-5));
+            assertThat(b.predictedFinalLossLow()).isLessThanOrEqualTo(b.predictedFinalLoss());
+            assertThat(b.predictedFinalLossHigh()).isGreaterThanOrEqualTo(b.predictedFinalLoss());
+        }
+    }
+
+    @Test
+    void shouldUseTheMultiPowerLawByDefault() {
+        assertThat(CooldownBacktest.create().model()).isEqualTo(CooldownModel.MULTIPOWER);
     }
 }
