@@ -1,5 +1,6 @@
 package dev.satwatch.fit;
 
+import dev.satwatch.event.Numbers;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -96,7 +97,6 @@ public final class CurveSummary {
     private static final double KEY_NUDGE = 1e-9;
 
     private static final double LN10 = Math.log(10);
-    private static final double TOKENS_PER_BILLION = 1e9;
     private static final LrPhase[] PHASES = LrPhase.values();
 
     private final SummaryConfig config;
@@ -275,7 +275,7 @@ public final class CurveSummary {
             if (b.hi(i) != b.lo(i) || lnD2 < lnMin) {
                 continue;
             }
-            x[m] = Math.exp(lnD2) / TOKENS_PER_BILLION;
+            x[m] = Math.exp(lnD2) / Numbers.TOKENS_PER_BILLION;
             y[m] = b.meanLoss(i);
             w[m] = b.count(i);
             ss[m] = b.count(i) > 1 ? b.varianceLoss(i) * (b.count(i) - 1) : 0.0;
@@ -301,7 +301,7 @@ public final class CurveSummary {
             for (int i = 0; i < b.size(); i++) {
                 LrPhase p = k == WARMUP ? LrPhase.WARMUP : k == ANNEAL ? LrPhase.ANNEAL : stablePhase(b, i);
                 out.add(new CurveBin(
-                        Math.exp(b.meanLnD2(i)) / TOKENS_PER_BILLION,
+                        Math.exp(b.meanLnD2(i)) / Numbers.TOKENS_PER_BILLION,
                         b.meanLoss(i),
                         Math.sqrt(b.varianceLoss(i)),
                         b.count(i),

@@ -200,12 +200,23 @@ public final class PowerLawFitter {
      * @param warmStart a previous result, or null
      */
     public FitResult fit(double[] x, double[] y, double[] w, FitResult warmStart) {
+        return fit(x, y, w, usableWarmStart(warmStart) ? warmStart.powerLaw() : null);
+    }
+
+    /**
+     * Fits starting from {@code warmStart} (the parameters of a previous converged fit of the same run) when they are
+     * usable (finite, e ≥ 0, b and alpha &gt; 0), else cold; otherwise as {@link #fit(double[], double[], double[],
+     * FitResult)}.
+     *
+     * @param warmStart the starting parameters, or null
+     */
+    public FitResult fit(double[] x, double[] y, double[] w, PowerLaw warmStart) {
         PowerLawData data = PowerLawData.of(x, y, w);
         FitResult invalid = invalid(data);
         if (invalid != null) {
             return invalid;
         }
-        if (!usableWarmStart(warmStart)) {
+        if (!usable(warmStart)) {
             return cold(data).result;
         }
         Attempt warm = attempt(data, warmStartOf(warmStart, data));
@@ -221,7 +232,7 @@ public final class PowerLawFitter {
      * own starting point) with finite parameters, b, alpha &gt; 0 and e ≥ 0.
      */
     public static boolean usableWarmStart(FitResult fit) {
-        return fit != null && fit.converged() && usable(fit);
+        return fit != null && fit.converged() && usable(fit.powerLaw());
     }
 
     /**
@@ -283,7 +294,7 @@ public final class PowerLawFitter {
         double c = 0;
         for (int i = 0; i < data.n; i++) {
             double s = data.sqrtW[i] * (Math.log(PowerLawModel.value(data.lnX[i], e, b, alpha)) - data.lnY[i]);
-            c += PowerLawProblem.huberCost(s, huberDelta);
+            c += Huber.cost(s, huberDelta);
         }
         return Double.isNaN(c) ? Double.POSITIVE_INFINITY : c;
     }
@@ -349,7 +360,7 @@ public final class PowerLawFitter {
                 verdict);
     }
 
-    private static boolean usable(FitResult warm) {
+    private static boolean usable(PowerLaw warm) {
         return warm != null
                 && warm.e() >= 0
                 && warm.b() > 0
@@ -359,7 +370,7 @@ public final class PowerLawFitter {
                 && Double.isFinite(warm.alpha());
     }
 
-    private static double[] warmStartOf(FitResult warm, PowerLawData data) {
+    private static double[] warmStartOf(PowerLaw warm, PowerLawData data) {
         double f = Math.max(MIN_E_FRACTION, Math.min(E_GRID[E_GRID.length - 1], warm.e() / data.minY));
         return unconstrained(f, warm.b(), warm.alpha());
     }
@@ -439,7 +450,7 @@ public final class PowerLawFitter {
         for (int i = 0; i < data.n; i++) {
             double m = PowerLawModel.logGradient(data.lnX[i], e, b, alpha, g);
             double r = data.lnY[i] - Math.log(m);
-            double ww = data.w[i] * PowerLawProblem.huberWeight(data.sqrtW[i] * r, huberDelta);
+            double ww = data.w[i] * Huber.weight(data.sqrtW[i] * r, huberDelta);
             ssr += ww * r * r;
             for (int j = 0; j < PARAMS; j++) {
                 for (int k = 0; k < PARAMS; k++) {

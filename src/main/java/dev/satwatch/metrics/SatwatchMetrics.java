@@ -3,8 +3,8 @@ package dev.satwatch.metrics;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.RunMeta;
 import dev.satwatch.stream.StreamCounters;
-import dev.satwatch.track.RunTracker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  *       #RUN_LOSS} ... {@link #RUN_D2}). A value the fit could not compute is exported as NaN, which the
  *       Prometheus text format carries and Grafana draws as a gap; the series stays, so a run's set of series does
  *       not flicker as fits come and go. In particular {@link #RUN_ALPHA_PREDICTED} is NaN while the setting has no
- *       law. A run without a setting gets {@code setting="default"} ({@link RunTracker#DEFAULT_SETTING}); when a
+ *       law. A run without a setting gets {@code setting="default"} ({@link RunMeta#DEFAULT_SETTING}); when a
  *       run's setting changes, its series are re-registered under the new tag.
  *   <li>Per open alert (tags {@code run}, {@code setting}, {@code type}): {@link #RUN_ALERTS_OPEN} = 1 while open;
  *       the series is removed when the alert resolves.
@@ -586,7 +586,7 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
     }
 
     private static String settingTag(String setting) {
-        return setting == null || setting.isBlank() ? RunTracker.DEFAULT_SETTING : setting;
+        return setting == null || setting.isBlank() ? RunMeta.DEFAULT_SETTING : setting;
     }
 
     /** One per-run gauge: name, description, base unit (null when none), and the value it reads off a fit. */

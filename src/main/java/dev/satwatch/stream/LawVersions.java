@@ -1,5 +1,6 @@
 package dev.satwatch.stream;
 
+import dev.satwatch.event.RunMeta;
 import dev.satwatch.track.RunState;
 import dev.satwatch.track.RunTracker;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -44,7 +45,6 @@ final class LawVersions {
     }
 
     private static String settingOf(RunState state) {
-        String setting = state.meta() == null ? null : state.meta().setting();
-        return setting != null ? setting : RunTracker.DEFAULT_SETTING;
+        return state.meta() == null ? RunMeta.DEFAULT_SETTING : state.meta().settingOrDefault();
     }
 }

@@ -17,6 +17,7 @@ import dev.satwatch.fit.AddResult;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.fit.FitResult;
 import dev.satwatch.fit.LocalTrend;
+import dev.satwatch.fit.PowerLaw;
 import dev.satwatch.law.CalibrationRun;
 import dev.satwatch.law.ReuseLaw;
 import java.time.Duration;
@@ -53,15 +54,15 @@ import java.util.Objects;
  * one {@link FitUpdate} (sequence 1, 2, ...) and runs the fit rules. {@link #onWallClock} opens STALLED after
  * {@code stalledAfter} of silence and, after {@code finishAfterStalled}, finishes the run once (STALLED stays open;
  * an event after that resumes the run, and its eventual run_finished reports it again). Laws are looked up by the
- * run's setting, {@link #DEFAULT_SETTING} when it has none.
+ * run's setting, {@link RunMeta#settingOrDefault()}.
  *
  * <p>Immutable and thread-safe; the {@link RunState} passed in is mutated and must have one owner. Total on data:
  * no event content makes it throw (null arguments do).
  */
 public final class RunTracker {
 
-    /** The setting of runs that name none (law lookup and {@link FinishedRun#setting()}). */
-    public static final String DEFAULT_SETTING = "default";
+    /** {@link RunMeta#DEFAULT_SETTING}, the setting of runs that name none (law lookup, {@link FinishedRun#setting()}). */
+    public static final String DEFAULT_SETTING = RunMeta.DEFAULT_SETTING;
 
     /** Scale factor turning a median absolute deviation into a normal standard deviation. */
     private static final double MAD_TO_SIGMA = 1.4826;
@@ -282,7 +283,7 @@ public final class RunTracker {
         if (!state.finished) {
             double expected = Double.NaN;
             double scale = Double.NaN;
-            if (isFitSplit && Double.isFinite(state.curveAlpha)) {
+            if (isFitSplit && Double.isFinite(state.curve.alpha())) {
                 expected = curve(state, d2);
                 scale = robustScale(state, track);
             }
@@ -314,8 +315,8 @@ public final class RunTracker {
             // Switching series (train → val): the previous fit describes another curve.
             state.fitSplit = fitSplit;
             state.pointsSinceFit = 0;
-            state.warmE = state.warmB = state.warmAlpha = Double.NaN;
-            state.curveE = state.curveB = state.curveAlpha = Double.NaN;
+            state.warm = PowerLaw.NONE;
+            state.curve = PowerLaw.NONE;
         }
         if (name.equals(state.fitSplit) && added != AddResult.REJECTED) {
             state.pointsSinceFit++;
@@ -403,8 +404,9 @@ public final class RunTracker {
         SplitTrack track = state.splits.get(state.fitSplit);
         // A warm start saves work but can trap the fit (a stale start near E ≈ 0 where LM cannot move): every
         // COLD_EVERY-th refit starts cold, and only converged fits ever seed the next one.
-        boolean coldNow = cold || state.fitSequence % COLD_EVERY == COLD_EVERY - 1 || !Double.isFinite(state.warmAlpha);
-        FitResult warm = coldNow ? null : FitResult.startingAt(state.warmE, state.warmB, state.warmAlpha);
+        boolean coldNow =
+                cold || state.fitSequence % COLD_EVERY == COLD_EVERY - 1 || !Double.isFinite(state.warm.alpha());
+        PowerLaw warm = coldNow ? null : state.warm;
         RunEstimate est =
                 estimator.estimate(state.runId, state.fitSplit, state.meta, track.summary, law(laws, state.meta), warm);
         StopAssessment stop = rules.earlyStop().assess(est, state.meta.costPerBillionTokens());
@@ -413,18 +415,10 @@ public final class RunTracker {
         FitUpdate update = FitUpdates.of(est, stop, ts, state.fitSequence);
         state.lastFit = update;
         fits.add(update);
-        if (est.fit().converged()) {
-            state.warmE = est.fit().e();
-            state.warmB = est.fit().b();
-            state.warmAlpha = est.fit().alpha();
-        } else {
-            state.warmE = state.warmB = state.warmAlpha = Double.NaN;
-        }
+        state.warm = est.fit().converged() ? est.fit().powerLaw() : PowerLaw.NONE;
         FitResult decision = AlertRules.decisionFit(est);
         if (decision != null) {
-            state.curveE = decision.e();
-            state.curveB = decision.b();
-            state.curveAlpha = decision.alpha();
+            state.curve = decision.powerLaw();
         }
         if (!state.finished) {
             alerts.addAll(rules.onFit(state.alerts, context(state, ts, est.d2Tokens()), est, stop));
@@ -433,7 +427,7 @@ public final class RunTracker {
     }
 
     private static double curve(RunState state, double d2Tokens) {
-        return state.curveE + state.curveB * Math.pow(ReuseLaw.billions(d2Tokens), -state.curveAlpha);
+        return state.curve.at(ReuseLaw.billions(d2Tokens));
     }
 
     /**
@@ -478,11 +472,7 @@ public final class RunTracker {
     }
 
     private static ReuseLaw law(LawLookup laws, RunMeta meta) {
-        return laws.forSetting(settingOf(meta));
-    }
-
-    private static String settingOf(RunMeta meta) {
-        return meta.setting() != null ? meta.setting() : DEFAULT_SETTING;
+        return laws.forSetting(meta.settingOrDefault());
     }
 
     private static AlertContext context(RunState state, Instant ts, double d2Fallback) {
@@ -503,6 +493,6 @@ public final class RunTracker {
         }
         CalibrationRun run =
                 new CalibrationRun(state.runId, ReuseLaw.billions(state.meta.d1Tokens()), fp.x(), fp.y(), fp.w());
-        return new FinishedRun(settingOf(state.meta), run);
+        return new FinishedRun(state.meta.settingOrDefault(), run);
     }
 }
