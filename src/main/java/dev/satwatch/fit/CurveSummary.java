@@ -1,7 +1,6 @@
 package dev.satwatch.fit;
 
 import dev.satwatch.event.Numbers;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,19 +72,19 @@ public final class CurveSummary {
     /** Format version written as the first byte of {@link #toBytes()}. */
     public static final byte FORMAT_VERSION = 1;
 
-    private static final int SETTINGS_BYTES = 1 + 1 + 2 * Double.BYTES + 1;
-    private static final int STATE_BYTES = 1 + 7 * Double.BYTES;
-    private static final int MAX_RING_BYTES = 1 + SummaryConfig.MAX_RECENT_POINTS * 2 * Double.BYTES;
-    private static final int KINDS = 3;
+    static final int SETTINGS_BYTES = 1 + 1 + 2 * Double.BYTES + 1;
+    static final int STATE_BYTES = 1 + 7 * Double.BYTES;
+    static final int MAX_RING_BYTES = 1 + SummaryConfig.MAX_RECENT_POINTS * 2 * Double.BYTES;
+    static final int KINDS = 3;
 
     /** Upper bound of {@link #serializedSize()}: every field at its widest, every bin at its widest. */
     public static final int MAX_SERIALIZED_BYTES =
             SETTINGS_BYTES + STATE_BYTES + MAX_RING_BYTES + KINDS + MAX_BINS * CurveBins.MAX_BIN_BYTES;
 
-    private static final int STABLE = 0;
-    private static final int WARMUP = 1;
-    private static final int ANNEAL = 2;
-    private static final String[] KIND_NAMES = {"stable", "warmup", "anneal"};
+    static final int STABLE = 0;
+    static final int WARMUP = 1;
+    static final int ANNEAL = 2;
+    static final String[] KIND_NAMES = {"stable", "warmup", "anneal"};
 
     /** Relative LR increase that counts as rising: absorbs float jitter of a logged constant LR. */
     private static final double RISE_TOLERANCE = 1e-6;
@@ -97,30 +96,30 @@ public final class CurveSummary {
     private static final double KEY_NUDGE = 1e-9;
 
     private static final double LN10 = Math.log(10);
-    private static final LrPhase[] PHASES = LrPhase.values();
+    static final LrPhase[] PHASES = LrPhase.values();
 
-    private final SummaryConfig config;
-    private final double step;
-    private final double keysPerLn;
-    private final CurveBins[] bins;
+    final SummaryConfig config;
+    final double step;
+    final double keysPerLn;
+    final CurveBins[] bins;
 
-    private LrPhase phase = LrPhase.UNKNOWN;
-    private double peakLr = Double.NaN;
-    private double peakD2 = Double.NaN;
-    private double stableLr = Double.NaN;
-    private double maxD2 = Double.NaN;
-    private double minLoss = Double.NaN;
-    private double lastD2 = Double.NaN;
-    private double lastLoss = Double.NaN;
-    private long totalPoints;
-    private long fittedPoints;
+    LrPhase phase = LrPhase.UNKNOWN;
+    double peakLr = Double.NaN;
+    double peakD2 = Double.NaN;
+    double stableLr = Double.NaN;
+    double maxD2 = Double.NaN;
+    double minLoss = Double.NaN;
+    double lastD2 = Double.NaN;
+    double lastLoss = Double.NaN;
+    long totalPoints;
+    long fittedPoints;
 
-    private final double[] ringD2;
-    private final double[] ringLoss;
-    private int ringHead;
-    private int ringSize;
+    final double[] ringD2;
+    final double[] ringLoss;
+    int ringHead;
+    int ringSize;
 
-    private CurveSummary(SummaryConfig config) {
+    CurveSummary(SummaryConfig config) {
         this.config = config;
         this.step = LN10 / config.binsPerDecade();
         this.keysPerLn = config.binsPerDecade() / LN10;
@@ -380,7 +379,7 @@ public final class CurveSummary {
         return out;
     }
 
-    private int ringStart() {
+    int ringStart() {
         return (ringHead - ringSize + ringD2.length) % ringD2.length;
     }
 
@@ -413,11 +412,7 @@ public final class CurveSummary {
 
     /** Exact length of {@link #toBytes()}; never more than {@link #MAX_SERIALIZED_BYTES}. */
     public int serializedSize() {
-        int bytes = SETTINGS_BYTES + STATE_BYTES + CurveBytes.varLongSize(ringSize) + ringSize * 2 * Double.BYTES;
-        for (CurveBins b : bins) {
-            bytes += b.serializedSize();
-        }
-        return bytes;
+        return CurveSummaryCodec.serializedSize(this);
     }
 
     /**
@@ -441,29 +436,7 @@ public final class CurveSummary {
      * @throws java.nio.BufferOverflowException when fewer than {@link #serializedSize()} bytes remain
      */
     public void writeTo(ByteBuffer buf) {
-        buf.put(FORMAT_VERSION);
-        CurveBytes.putVarLong(buf, config.binsPerDecade());
-        buf.putDouble(config.burnInFraction());
-        buf.putDouble(config.annealLrRatio());
-        CurveBytes.putVarLong(buf, config.recentPoints());
-        buf.put((byte) phase.ordinal());
-        buf.putDouble(peakLr);
-        buf.putDouble(peakD2);
-        buf.putDouble(stableLr);
-        buf.putDouble(maxD2);
-        buf.putDouble(minLoss);
-        buf.putDouble(lastD2);
-        buf.putDouble(lastLoss);
-        CurveBytes.putVarLong(buf, ringSize);
-        int start = ringStart();
-        for (int i = 0; i < ringSize; i++) {
-            int j = (start + i) % ringD2.length;
-            buf.putDouble(ringD2[j]);
-            buf.putDouble(ringLoss[j]);
-        }
-        for (CurveBins b : bins) {
-            b.write(buf);
-        }
+        CurveSummaryCodec.write(this, buf);
     }
 
     /**
@@ -473,91 +446,7 @@ public final class CurveSummary {
      *     an unknown format version, or holds inconsistent values
      */
     public static CurveSummary fromBytes(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            throw new IllegalArgumentException("CurveSummary bytes are empty");
-        }
-        if (bytes[0] != FORMAT_VERSION) {
-            throw new IllegalArgumentException(
-                    "unknown CurveSummary format version " + bytes[0] + " (expected " + FORMAT_VERSION + ")");
-        }
-        try {
-            return read(ByteBuffer.wrap(bytes, 1, bytes.length - 1));
-        } catch (BufferUnderflowException e) {
-            throw new IllegalArgumentException("CurveSummary bytes are truncated (" + bytes.length + " bytes)", e);
-        }
-    }
-
-    private static CurveSummary read(ByteBuffer buf) {
-        SummaryConfig config = new SummaryConfig(
-                CurveBytes.getVarInt(buf, SummaryConfig.MAX_BINS_PER_DECADE, "binsPerDecade"),
-                buf.getDouble(),
-                buf.getDouble(),
-                CurveBytes.getVarInt(buf, SummaryConfig.MAX_RECENT_POINTS, "recentPoints"));
-        CurveSummary s = new CurveSummary(config);
-        int phaseOrdinal = buf.get();
-        if (phaseOrdinal < 0 || phaseOrdinal >= PHASES.length) {
-            throw new IllegalArgumentException("unknown LR phase " + phaseOrdinal);
-        }
-        s.phase = PHASES[phaseOrdinal];
-        s.peakLr = buf.getDouble();
-        s.peakD2 = buf.getDouble();
-        s.stableLr = buf.getDouble();
-        s.maxD2 = buf.getDouble();
-        s.minLoss = buf.getDouble();
-        s.lastD2 = buf.getDouble();
-        s.lastLoss = buf.getDouble();
-        int ring = CurveBytes.getVarInt(buf, config.recentPoints(), "ring size");
-        for (int i = 0; i < ring; i++) {
-            s.ringD2[i] = buf.getDouble();
-            s.ringLoss[i] = buf.getDouble();
-            if (!isPositiveFinite(s.ringD2[i]) || !isPositiveFinite(s.ringLoss[i])) {
-                throw new IllegalArgumentException("recent point " + i + " is not a valid point");
-            }
-        }
-        s.ringSize = ring;
-        s.ringHead = ring % s.ringD2.length;
-        int minKey = (int) Math.floor(Math.log(Double.MIN_VALUE) * s.keysPerLn);
-        int maxKey = (int) Math.floor(Math.log(Double.MAX_VALUE) * s.keysPerLn);
-        int budget = MAX_BINS;
-        for (int k = 0; k < KINDS; k++) {
-            s.bins[k] = CurveBins.read(buf, s.step, budget, minKey, maxKey, KIND_NAMES[k]);
-            budget -= s.bins[k].size();
-        }
-        if (buf.hasRemaining()) {
-            throw new IllegalArgumentException("CurveSummary bytes have " + buf.remaining() + " trailing bytes");
-        }
-        try {
-            s.fittedPoints = s.bins[STABLE].totalCount();
-            s.totalPoints = Math.addExact(
-                    s.fittedPoints, Math.addExact(s.bins[WARMUP].totalCount(), s.bins[ANNEAL].totalCount()));
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("CurveSummary bin counts overflow", e);
-        }
-        s.checkConsistent(ring);
-        return s;
-    }
-
-    /** Rejects decoded state that {@link #add} could never have produced. */
-    private void checkConsistent(int ring) {
-        boolean any = totalPoints > 0;
-        boolean extremesOk = any
-                ? isPositiveFinite(maxD2)
-                        && isPositiveFinite(minLoss)
-                        && isPositiveFinite(lastD2)
-                        && isPositiveFinite(lastLoss)
-                : Double.isNaN(maxD2) && Double.isNaN(minLoss) && Double.isNaN(lastD2) && Double.isNaN(lastLoss);
-        boolean lrOk = (Double.isNaN(peakLr) || (peakLr >= 0 && peakLr < Double.POSITIVE_INFINITY))
-                && (Double.isNaN(stableLr) || (stableLr >= 0 && stableLr < Double.POSITIVE_INFINITY))
-                && (Double.isNaN(peakD2) || isPositiveFinite(peakD2));
-        if (!extremesOk || !lrOk || ring > totalPoints) {
-            throw new IllegalArgumentException("CurveSummary bytes are inconsistent: " + totalPoints + " points, "
-                    + ring + " recent, max D2 " + maxD2 + ", min loss " + minLoss + ", peak LR " + peakLr
-                    + ", stable LR " + stableLr);
-        }
-    }
-
-    private static boolean isPositiveFinite(double v) {
-        return v > 0 && v < Double.POSITIVE_INFINITY;
+        return CurveSummaryCodec.fromBytes(bytes);
     }
 
     @Override
