@@ -23,7 +23,6 @@ import dev.satwatch.law.ReuseLaw;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -64,12 +63,6 @@ public final class RunTracker {
     /** {@link RunMeta#DEFAULT_SETTING}, the setting of runs that name none (law lookup, {@link FinishedRun#setting()}). */
     public static final String DEFAULT_SETTING = RunMeta.DEFAULT_SETTING;
 
-    /** Scale factor turning a median absolute deviation into a normal standard deviation. */
-    private static final double MAD_TO_SIGMA = 1.4826;
-
-    /** Scale factor turning a mean absolute deviation into a normal standard deviation: sqrt(π/2). */
-    private static final double MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
-
     /** Early-stop assessments per unit of ln D2: one per 0.5 % step of D2. */
     private static final double ASSESS_STEPS_PER_E = 200;
 
@@ -78,9 +71,6 @@ public final class RunTracker {
 
     /** The {@code run_finished} status of runs that count for law calibration (DESIGN §6). */
     public static final String COMPLETED = "completed";
-
-    /** Weight of the newest point in the running mean |residual|: a memory of about 30 points. */
-    private static final double EWMA_WEIGHT = 1.0 / 30;
 
     private final TrackerConfig config;
     private final AlertRules rules;
@@ -284,15 +274,12 @@ public final class RunTracker {
             double expected = Double.NaN;
             double scale = Double.NaN;
             if (isFitSplit && Double.isFinite(state.curve.alpha())) {
-                expected = curve(state, d2);
-                scale = robustScale(state, track);
+                expected = ResidualScale.expected(state.curve, d2);
+                scale = ResidualScale.robustScale(state.curve, track);
             }
             spike = rules.isSpike(loss, expected, scale);
             if (!spike && Double.isFinite(expected)) {
-                double r = Math.abs(Math.log(loss / expected));
-                track.absResidualEwma = Double.isNaN(track.absResidualEwma)
-                        ? r
-                        : track.absResidualEwma + EWMA_WEIGHT * (r - track.absResidualEwma);
+                ResidualScale.remember(track, loss, expected);
             }
             double rise = track.risingPoints > 0 ? loss / track.riseStartLoss - 1 : 0.0;
             alerts.addAll(rules.onPoint(
@@ -424,51 +411,6 @@ public final class RunTracker {
             alerts.addAll(rules.onFit(state.alerts, context(state, ts, est.d2Tokens()), est, stop));
         }
         return stop;
-    }
-
-    private static double curve(RunState state, double d2Tokens) {
-        return state.curve.at(ReuseLaw.billions(d2Tokens));
-    }
-
-    /**
-     * The noise scale of the fitted split's log residuals from the decision curve: the larger of 1.4826 × the median
-     * absolute deviation of the recent points (robust to a spike among them) and sqrt(π/2) × the running mean
-     * |residual| of past non-spike points (about 30 points of memory). The running mean keeps the scale from
-     * collapsing when a handful of recent points happen to lie close together, which at 2 % noise made the
-     * 8-point MAD alone flag healthy points as spikes.
-     */
-    private static double robustScale(RunState state, SplitTrack track) {
-        double mad = recentMadScale(state, track);
-        double running = MEAN_ABS_TO_SIGMA * track.absResidualEwma;
-        if (Double.isNaN(mad)) {
-            return running;
-        }
-        return Double.isNaN(running) ? mad : Math.max(mad, running);
-    }
-
-    private static double recentMadScale(RunState state, SplitTrack track) {
-        double[] losses = track.summary.recentLosses();
-        double[] d2s = track.summary.recentD2Tokens();
-        int n = Math.min(losses.length, d2s.length);
-        if (n < 3) {
-            return Double.NaN;
-        }
-        double[] r = new double[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = Math.log(losses[i] / curve(state, d2s[i]));
-        }
-        double med = median(r);
-        for (int i = 0; i < n; i++) {
-            r[i] = Math.abs(r[i] - med);
-        }
-        return MAD_TO_SIGMA * median(r);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
     }
 
     private static ReuseLaw law(LawLookup laws, RunMeta meta) {
