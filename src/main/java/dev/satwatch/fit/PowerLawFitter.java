@@ -102,7 +102,6 @@ public final class PowerLawFitter {
     private static final double MIN_START_ALPHA = 1e-3;
 
     private static final int MIN_POINTS = 4;
-    private static final int PARAMS = 3;
 
     private final double huberDelta;
     private final int maxIterations;
@@ -278,9 +277,10 @@ public final class PowerLawFitter {
         try {
             LeastSquaresOptimizer.Optimum optimum = new LevenbergMarquardtOptimizer()
                     .optimize(PowerLawProblem.build(data, huberDelta, start, maxIterations));
-            result = summarise(data, optimum.getPoint().toArray(), optimum.getIterations());
+            result = PowerLawResults.summarise(
+                    data, huberDelta, optimum.getPoint().toArray(), optimum.getIterations());
         } catch (MathIllegalStateException tooManyIterations) {
-            result = notConverged(data, start);
+            result = PowerLawResults.notConverged(data, maxIterations, start);
         }
         return new Attempt(result, cost(data, result.e(), result.b(), result.alpha()));
     }
@@ -342,7 +342,7 @@ public final class PowerLawFitter {
             0, 0, 0, 0, b * b * line.interceptVar(), -b * line.covariance(), 0, -b * line.covariance(), line.slopeVar()
         };
         double half = FitResult.tQuantile(line.dof()) * alphaSe;
-        Reliability verdict = verdict(alpha, 2 * half, cov);
+        Reliability verdict = PowerLawResults.verdict(alpha, 2 * half, cov);
         return new FitResult(
                 e,
                 b,
@@ -353,7 +353,7 @@ public final class PowerLawFitter {
                 alpha - half,
                 alpha + half,
                 cov,
-                rmsLogResidual(data, e, b, alpha),
+                PowerLawResults.rmsLogResidual(data, e, b, alpha),
                 shifted.n,
                 0,
                 true,
@@ -415,92 +415,5 @@ public final class PowerLawFitter {
             starts.add(unconstrained(0.5, data.minY, MIN_START_ALPHA));
         }
         return starts.subList(0, Math.min(coldStarts, starts.size()));
-    }
-
-    private FitResult notConverged(PowerLawData data, double[] start) {
-        double e = PowerLawModel.eOf(start[0], data.minY);
-        double b = Math.exp(start[1]);
-        double alpha = Math.exp(start[2]);
-        double nan = Double.NaN;
-        return new FitResult(
-                e,
-                b,
-                alpha,
-                nan,
-                nan,
-                nan,
-                nan,
-                nan,
-                null,
-                rmsLogResidual(data, e, b, alpha),
-                data.n,
-                maxIterations,
-                false,
-                Reliability.NOT_CONVERGED);
-    }
-
-    /** Builds the result at the optimum {@code theta = (u, v, a)}: covariance, intervals, verdict. */
-    private FitResult summarise(PowerLawData data, double[] theta, int iterations) {
-        double e = PowerLawModel.eOf(theta[0], data.minY);
-        double b = Math.exp(theta[1]);
-        double alpha = Math.exp(theta[2]);
-        double[] info = new double[PARAMS * PARAMS];
-        double[] g = new double[PARAMS];
-        double ssr = 0;
-        for (int i = 0; i < data.n; i++) {
-            double m = PowerLawModel.logGradient(data.lnX[i], e, b, alpha, g);
-            double r = data.lnY[i] - Math.log(m);
-            double ww = data.w[i] * Huber.weight(data.sqrtW[i] * r, huberDelta);
-            ssr += ww * r * r;
-            for (int j = 0; j < PARAMS; j++) {
-                for (int k = 0; k < PARAMS; k++) {
-                    info[PARAMS * j + k] += ww * g[j] * g[k];
-                }
-            }
-        }
-        int dof = data.n - PARAMS;
-        double[] cov = PowerLawCovariance.invertScaled(info, ssr / dof);
-        double alphaSe = cov == null ? Double.NaN : Math.sqrt(cov[8]);
-        double half = FitResult.tQuantile(dof) * alphaSe;
-        return new FitResult(
-                e,
-                b,
-                alpha,
-                cov == null ? Double.NaN : Math.sqrt(cov[0]),
-                cov == null ? Double.NaN : Math.sqrt(cov[4]),
-                alphaSe,
-                alpha - half,
-                alpha + half,
-                cov,
-                rmsLogResidual(data, e, b, alpha),
-                data.n,
-                iterations,
-                true,
-                verdict(alpha, 2 * half, cov));
-    }
-
-    /** The verdict of a converged fit: interval narrower than alpha and a finite covariance. */
-    private static Reliability verdict(double alpha, double ciWidth, double[] cov) {
-        if (cov == null || !(ciWidth <= alpha)) {
-            return Reliability.INTERVAL_TOO_WIDE;
-        }
-        for (double c : cov) {
-            if (!Double.isFinite(c)) {
-                return Reliability.INTERVAL_TOO_WIDE;
-            }
-        }
-        return Reliability.RELIABLE;
-    }
-
-    /** {@code sqrt(Σ w r² / Σ w)} over all usable points, r the log residual. */
-    private static double rmsLogResidual(PowerLawData data, double e, double b, double alpha) {
-        double sum = 0;
-        double sumW = 0;
-        for (int i = 0; i < data.n; i++) {
-            double r = data.lnY[i] - Math.log(PowerLawModel.value(data.lnX[i], e, b, alpha));
-            sum += data.w[i] * r * r;
-            sumW += data.w[i];
-        }
-        return Math.sqrt(sum / sumW);
     }
 }
