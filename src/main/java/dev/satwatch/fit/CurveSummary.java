@@ -27,7 +27,7 @@ import java.util.List;
  *       point before the peak's D2 is warmup, after it anneal. The first point with an LR counts as
  *       warmup, since nothing shows yet whether the LR still rises. A NaN, negative or infinite LR is
  *       unknown: the point is summarised as stable and the phase does not change.
- *   <li>Max D2, min loss, the last point by arrival, and a ring buffer of the last {@code
+ *   <li>Max D2, min loss, the last point by arrival, and a ring buffer ({@link RecentPoints}) of the last {@code
  *       recentPoints} points for spike checks.
  * </ul>
  *
@@ -114,18 +114,14 @@ public final class CurveSummary {
     long totalPoints;
     long fittedPoints;
 
-    final double[] ringD2;
-    final double[] ringLoss;
-    int ringHead;
-    int ringSize;
+    final RecentPoints recent;
 
     CurveSummary(SummaryConfig config) {
         this.config = config;
         this.step = LN10 / config.binsPerDecade();
         this.keysPerLn = config.binsPerDecade() / LN10;
         this.bins = new CurveBins[] {new CurveBins(step), new CurveBins(step), new CurveBins(step)};
-        this.ringD2 = new double[config.recentPoints()];
-        this.ringLoss = new double[config.recentPoints()];
+        this.recent = new RecentPoints(config.recentPoints());
     }
 
     /**
@@ -186,12 +182,7 @@ public final class CurveSummary {
         }
         lastD2 = d2Tokens;
         lastLoss = loss;
-        ringD2[ringHead] = d2Tokens;
-        ringLoss[ringHead] = loss;
-        ringHead = ringHead + 1 == ringD2.length ? 0 : ringHead + 1;
-        if (ringSize < ringD2.length) {
-            ringSize++;
-        }
+        recent.add(d2Tokens, loss);
         if (kind == WARMUP) {
             return AddResult.WARMUP;
         }
@@ -262,34 +253,7 @@ public final class CurveSummary {
         }
         double ref = targetD2Tokens > 0 && targetD2Tokens < Double.POSITIVE_INFINITY ? targetD2Tokens : maxD2;
         double lnMin = config.burnInFraction() > 0 ? Math.log(config.burnInFraction() * ref) : Double.NEGATIVE_INFINITY;
-        CurveBins b = bins[STABLE];
-        double[] x = new double[b.size()];
-        double[] y = new double[b.size()];
-        double[] w = new double[b.size()];
-        double[] ss = new double[b.size()];
-        int m = 0;
-        long raw = 0;
-        for (int i = 0; i < b.size(); i++) {
-            double lnD2 = b.meanLnD2(i);
-            if (b.hi(i) != b.lo(i) || lnD2 < lnMin) {
-                continue;
-            }
-            x[m] = Math.exp(lnD2) / Numbers.TOKENS_PER_BILLION;
-            y[m] = b.meanLoss(i);
-            w[m] = b.count(i);
-            ss[m] = b.count(i) > 1 ? b.varianceLoss(i) * (b.count(i) - 1) : 0.0;
-            raw += b.count(i);
-            m++;
-        }
-        if (m == 0) {
-            return FitPoints.EMPTY;
-        }
-        return new FitPoints(
-                Arrays.copyOf(x, m),
-                Arrays.copyOf(y, m),
-                Arrays.copyOf(w, m),
-                (int) Math.min(raw, Integer.MAX_VALUE),
-                Arrays.copyOf(ss, m));
+        return bins[STABLE].fitPoints(lnMin);
     }
 
     /** Every bin (stable, unknown-LR, warmup and anneal), sorted by mean D2; for display. */
@@ -362,25 +326,12 @@ public final class CurveSummary {
 
     /** Losses of the last accepted points by arrival, oldest first (a copy). */
     public double[] recentLosses() {
-        return ringCopy(ringLoss);
+        return recent.losses();
     }
 
     /** D2 (raw tokens) of the last accepted points by arrival, oldest first (a copy). */
     public double[] recentD2Tokens() {
-        return ringCopy(ringD2);
-    }
-
-    private double[] ringCopy(double[] ring) {
-        double[] out = new double[ringSize];
-        int start = ringStart();
-        for (int i = 0; i < ringSize; i++) {
-            out[i] = ring[(start + i) % ring.length];
-        }
-        return out;
-    }
-
-    int ringStart() {
-        return (ringHead - ringSize + ringD2.length) % ringD2.length;
+        return recent.d2s();
     }
 
     /** An independent deep copy. */
@@ -390,10 +341,7 @@ public final class CurveSummary {
             c.bins[k] = bins[k].copy();
         }
         c.copyScalarsFrom(this);
-        System.arraycopy(ringD2, 0, c.ringD2, 0, ringD2.length);
-        System.arraycopy(ringLoss, 0, c.ringLoss, 0, ringLoss.length);
-        c.ringHead = ringHead;
-        c.ringSize = ringSize;
+        recent.copyTo(c.recent);
         return c;
     }
 

@@ -15,8 +15,8 @@ final class CurveSummaryCodec {
     static int serializedSize(CurveSummary s) {
         int bytes = CurveSummary.SETTINGS_BYTES
                 + CurveSummary.STATE_BYTES
-                + CurveBytes.varLongSize(s.ringSize)
-                + s.ringSize * 2 * Double.BYTES;
+                + CurveBytes.varLongSize(s.recent.size)
+                + s.recent.size * 2 * Double.BYTES;
         for (CurveBins b : s.bins) {
             bytes += b.serializedSize();
         }
@@ -37,12 +37,12 @@ final class CurveSummaryCodec {
         buf.putDouble(s.minLoss);
         buf.putDouble(s.lastD2);
         buf.putDouble(s.lastLoss);
-        CurveBytes.putVarLong(buf, s.ringSize);
-        int start = s.ringStart();
-        for (int i = 0; i < s.ringSize; i++) {
-            int j = (start + i) % s.ringD2.length;
-            buf.putDouble(s.ringD2[j]);
-            buf.putDouble(s.ringLoss[j]);
+        CurveBytes.putVarLong(buf, s.recent.size);
+        int start = s.recent.start();
+        for (int i = 0; i < s.recent.size; i++) {
+            int j = (start + i) % s.recent.d2.length;
+            buf.putDouble(s.recent.d2[j]);
+            buf.putDouble(s.recent.loss[j]);
         }
         for (CurveBins b : s.bins) {
             b.write(buf);
@@ -85,14 +85,13 @@ final class CurveSummaryCodec {
         s.lastLoss = buf.getDouble();
         int ring = CurveBytes.getVarInt(buf, config.recentPoints(), "ring size");
         for (int i = 0; i < ring; i++) {
-            s.ringD2[i] = buf.getDouble();
-            s.ringLoss[i] = buf.getDouble();
-            if (!isPositiveFinite(s.ringD2[i]) || !isPositiveFinite(s.ringLoss[i])) {
+            s.recent.d2[i] = buf.getDouble();
+            s.recent.loss[i] = buf.getDouble();
+            if (!isPositiveFinite(s.recent.d2[i]) || !isPositiveFinite(s.recent.loss[i])) {
                 throw new IllegalArgumentException("recent point " + i + " is not a valid point");
             }
         }
-        s.ringSize = ring;
-        s.ringHead = ring % s.ringD2.length;
+        s.recent.restore(ring);
         int minKey = (int) Math.floor(Math.log(Double.MIN_VALUE) * s.keysPerLn);
         int maxKey = (int) Math.floor(Math.log(Double.MAX_VALUE) * s.keysPerLn);
         int budget = CurveSummary.MAX_BINS;
