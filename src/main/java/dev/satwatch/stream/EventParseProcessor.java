@@ -26,7 +26,7 @@ import org.apache.kafka.streams.processor.api.Record;
  *
  * Dead letters and re-keyed records carry the ORIGINAL bytes. The edge to the run processor carries the decoded
  * {@link RunEvent} instead (so the output value type is {@code Object}): the run processor never parses, and has one
- * typed input (parsing twice cost 3–4 % of the stream thread's samples, BENCHMARKS.md §6).
+ * typed input, and a correctly keyed event is parsed once (BENCHMARKS.md §6).
  *
  * <p>Counts every input record ({@link StreamCounters#input()}) and every dead letter. One instance per task; not
  * thread-safe (Kafka Streams calls it from one thread).
