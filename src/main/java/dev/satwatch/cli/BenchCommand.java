@@ -13,17 +13,14 @@ import dev.satwatch.serde.EventCodec;
 import dev.satwatch.serde.ParseResult;
 import dev.satwatch.stream.SatwatchApp;
 import dev.satwatch.stream.StreamCounters;
-import dev.satwatch.stream.StreamNames;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,11 +37,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -201,13 +193,13 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int n = 0; n < instances; n++) {
                     apps.add(SatwatchApp.start(config(kafka, stateDir.resolve("instance-" + n)), counters));
                 }
-                long processStartCpu = processCpuNanos();
+                long processStartCpu = BenchProbes.processCpuNanos();
                 double topology = topologyRate(counters, err);
-                long processCpu = processCpuNanos() - processStartCpu;
+                long processCpu = BenchProbes.processCpuNanos() - processStartCpu;
                 // Each fit is one more record out (and one more for the broker): the output volume per event.
                 double fitsPerEvent = counters.fits() / (double) events;
                 double peakHeapMb = peakHeapMb();
-                double stateBytes = stateBytesPerRun(apps);
+                double stateBytes = BenchProbes.stateBytesPerRun(apps);
                 err.printf(
                         Locale.ROOT,
                         "  %,.0f events/s; %.0f state bytes per run; peak heap %.0f MB%n",
@@ -228,18 +220,18 @@ public final class BenchCommand implements Callable<Integer> {
                 result.put("instances", instances);
                 result.put("guarantee", guarantee);
                 result.put("settings", new LinkedHashMap<String, Object>(settings));
-                result.put("raw_consumer_events_per_s", round(raw));
-                result.put("topology_events_per_s", round(topology));
+                result.put("raw_consumer_events_per_s", BenchProbes.round(raw));
+                result.put("topology_events_per_s", BenchProbes.round(topology));
                 result.put("ratio", Math.round(topology / raw * 1000) / 1000.0);
-                result.put("topology_events_per_s_second_half", round(secondHalfRate));
+                result.put("topology_events_per_s_second_half", BenchProbes.round(secondHalfRate));
                 result.put("fits_per_event", Math.round(fitsPerEvent * 1000) / 1000.0);
-                result.put("stream_thread_cpu_us_per_event", round(streamThreadCpuNanos / 1e3 / events));
-                result.put("process_cpu_us_per_event", round(processCpu / 1e3 / events));
-                result.put("p50_latency_ms", percentile(latencies, 0.50));
-                result.put("p99_latency_ms", percentile(latencies, 0.99));
+                result.put("stream_thread_cpu_us_per_event", BenchProbes.round(streamThreadCpuNanos / 1e3 / events));
+                result.put("process_cpu_us_per_event", BenchProbes.round(processCpu / 1e3 / events));
+                result.put("p50_latency_ms", BenchProbes.percentile(latencies, 0.50));
+                result.put("p99_latency_ms", BenchProbes.percentile(latencies, 0.99));
                 result.put("latency_samples", latencies.length);
-                result.put("state_bytes_per_run", round(stateBytes));
-                result.put("peak_heap_mb", round(peakHeapMb));
+                result.put("state_bytes_per_run", BenchProbes.round(stateBytes));
+                result.put("peak_heap_mb", BenchProbes.round(peakHeapMb));
                 result.put("processors", Runtime.getRuntime().availableProcessors());
                 result.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
             } finally {
@@ -349,8 +341,8 @@ public final class BenchCommand implements Callable<Integer> {
         while (counters.input() < events && System.nanoTime() < deadline) {
             if (start == 0 && counters.input() > 0) {
                 start = System.nanoTime();
-                streamThreadCpuNanos = -streamThreadCpu();
-                cpuAtStart = threadCpu();
+                streamThreadCpuNanos = -BenchProbes.streamThreadCpu();
+                cpuAtStart = BenchProbes.threadCpu();
             }
             if (halfStart == 0 && counters.input() >= events / 2) {
                 halfStart = System.nanoTime();
@@ -363,8 +355,8 @@ public final class BenchCommand implements Callable<Integer> {
             peakHeap = Math.max(peakHeap, memory.getHeapMemoryUsage().getUsed());
             LockSupport.parkNanos(1_000_000);
         }
-        streamThreadCpuNanos += streamThreadCpu();
-        reportCpuByThreadGroup(cpuAtStart, threadCpu(), err);
+        streamThreadCpuNanos += BenchProbes.streamThreadCpu();
+        BenchProbes.reportCpuByThreadGroup(cpuAtStart, BenchProbes.threadCpu(), events, err);
         if (counters.input() < events) {
             throw new CliException(70, "the topology processed only " + counters.input() + " of " + events);
         }
@@ -390,77 +382,7 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private long streamThreadCpuNanos;
 
-    private static long streamThreadCpu() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().contains("-StreamThread-")) {
-                total += Math.max(0, threads.getThreadCpuTime(t.getId()));
-            }
-        }
-        return total;
-    }
-
     private Map<Thread, Long> cpuAtStart = Map.of();
-
-    private static Map<Thread, Long> threadCpu() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<Thread, Long> cpu = new HashMap<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            cpu.put(t, Math.max(0, threads.getThreadCpuTime(t.getId())));
-        }
-        return cpu;
-    }
-
-    /**
-     * Prints where the JVM's thread CPU went during phase (b), by thread group (names without numbers and ids), so
-     * the stream thread's share can be compared with the in-process broker's and the clients'.
-     */
-    private void reportCpuByThreadGroup(Map<Thread, Long> before, Map<Thread, Long> after, PrintWriter err) {
-        Map<String, Long> groups = new HashMap<>();
-        after.forEach((t, cpu) -> groups.merge(
-                t.getName().replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "*").replaceAll("\\d+", "N"),
-                cpu - before.getOrDefault(t, 0L),
-                Long::sum));
-        groups.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .limit(10)
-                .forEach(e ->
-                        err.printf(Locale.ROOT, "  cpu %6.1f µs/event  %s%n", e.getValue() / 1e3 / events, e.getKey()));
-    }
-
-    /** CPU time of the whole JVM (app, broker, clients). */
-    private static long processCpuNanos() {
-        return ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
-                .getProcessCpuTime();
-    }
-
-    private static double stateBytesPerRun(List<SatwatchApp> apps) {
-        long n = 0;
-        long total = 0;
-        for (SatwatchApp app : apps) {
-            long instanceRuns = 0;
-            long instanceBytes = 0;
-            try {
-                ReadOnlyKeyValueStore<String, byte[]> store = app.streams()
-                        .store(StoreQueryParameters.fromNameAndType(
-                                        StreamNames.RUN_STATE_STORE,
-                                        QueryableStoreTypes.<String, byte[]>keyValueStore())
-                                .enableStaleStores());
-                try (KeyValueIterator<String, byte[]> it = store.all()) {
-                    while (it.hasNext()) {
-                        instanceBytes += it.next().value.length;
-                        instanceRuns++;
-                    }
-                }
-            } catch (InvalidStateStoreException e) {
-                continue; // an instance with no task of the store (more instances than partitions)
-            }
-            n += instanceRuns;
-            total += instanceBytes;
-        }
-        return n == 0 ? Double.NaN : total / (double) n;
-    }
 
     /** Paced events on a subset of runs; returns event→fit latencies in ms. */
     private double[] latency(Map<String, Object> client, StreamCounters counters) {
@@ -489,7 +411,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (long k = 0; k < total; k++) {
                 long due = start + (long) (k / latencyRate * 1e9);
                 while (System.nanoTime() < due) {
-                    collect(fits.poll(Duration.ZERO), phaseStartMs, latencies);
+                    BenchProbes.collect(fits.poll(Duration.ZERO), phaseStartMs, latencies);
                     LockSupport.parkNanos(200_000);
                 }
                 // Same runs every time (the first latencyRuns), continuing their curves past the throughput phase.
@@ -502,30 +424,10 @@ public final class BenchCommand implements Callable<Integer> {
             producer.flush();
             long drainUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (System.nanoTime() < drainUntil) {
-                collect(fits.poll(Duration.ofMillis(100)), phaseStartMs, latencies);
+                BenchProbes.collect(fits.poll(Duration.ofMillis(100)), phaseStartMs, latencies);
             }
         }
         return latencies.stream().mapToDouble(Double::doubleValue).toArray();
-    }
-
-    /** Adds the age of every fit triggered by an event of this phase (a fit's timestamp is its event's). */
-    private static void collect(
-            Iterable<ConsumerRecord<byte[], byte[]>> records, long phaseStartMs, List<Double> latencies) {
-        long now = System.currentTimeMillis();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            if (r.timestamp() >= phaseStartMs) {
-                latencies.add((double) (now - r.timestamp()));
-            }
-        }
-    }
-
-    private static double percentile(double[] values, double q) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
     /** Heap in use, sampled every millisecond while the topology works (broker and app share this JVM). */
@@ -538,9 +440,5 @@ public final class BenchCommand implements Callable<Integer> {
 
     private double peakHeapMb() {
         return peakHeap / (1024.0 * 1024.0);
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
     }
 }

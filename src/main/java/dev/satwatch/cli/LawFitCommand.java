@@ -53,9 +53,6 @@ import picocli.CommandLine.Spec;
         })
 public final class LawFitCommand implements Callable<Integer> {
 
-    /** Setting name given to runs that do not state one. */
-    static final String DEFAULT_SETTING = "default";
-
     @Spec
     CommandSpec spec;
 
@@ -116,7 +113,7 @@ public final class LawFitCommand implements Callable<Integer> {
             Map<String, List<CalibrationRun>> bySetting = new LinkedHashMap<>();
             Map<String, List<String>> withoutD1 = new LinkedHashMap<>();
             for (RunData run : runs) {
-                String s = run.meta().setting() != null ? run.meta().setting() : DEFAULT_SETTING;
+                String s = run.meta().settingOrDefault();
                 if (setting != null && !setting.equals(s)) {
                     continue;
                 }

@@ -1,5 +1,9 @@
 package dev.satwatch.detect;
 
+import static dev.satwatch.detect.AlertEmit.emit;
+import static dev.satwatch.detect.AlertEmit.num;
+import static dev.satwatch.detect.AlertEmit.tokens;
+
 import dev.satwatch.estimate.RunEstimate;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
@@ -58,10 +62,12 @@ public final class AlertRules {
 
     private final DetectConfig config;
     private final EarlyStop earlyStop;
+    private final PointRules points;
 
     private AlertRules(DetectConfig config) {
         this.config = config;
         this.earlyStop = EarlyStop.create(config);
+        this.points = new PointRules(config);
     }
 
     /** The early-stop policy these rules use. */
@@ -283,7 +289,7 @@ public final class AlertRules {
     }
 
     /**
-     * LOSS_SPIKE and the sustained-rise part of DIVERGENCE for one finite loss point.
+     * LOSS_SPIKE and the sustained-rise part of DIVERGENCE for one finite loss point ({@link PointRules#onPoint}).
      *
      * @param loss the point's loss
      * @param expected the loss the run's curve expects at this D2 (NaN when unknown: no spike check)
@@ -299,85 +305,20 @@ public final class AlertRules {
             double robustScale,
             int risingPoints,
             double riseRel) {
-        List<Alert> out = new ArrayList<>();
-        if (expected > 0 && Double.isFinite(expected) && robustScale >= 0 && Double.isFinite(loss)) {
-            double residual = Math.log(loss / expected);
-            double rel = loss / expected - 1;
-            boolean spike = isSpike(loss, expected, robustScale);
-            Transition t = state.observe(AlertType.LOSS_SPIKE, spike, 1, config.resolveAfter());
-            // This runs for every point: build the numbers and the sentence only for a transition.
-            if (t != Transition.NONE) {
-                Map<String, Double> values = new LinkedHashMap<>();
-                values.put("loss", loss);
-                values.put("expected_loss", expected);
-                values.put("log_residual", residual);
-                values.put("robust_scale", robustScale);
-                values.put("k", config.spikeMadK());
-                String msg = t == Transition.OPENED
-                        ? String.format(
-                                Locale.ROOT,
-                                "Loss spike at %s tokens: loss %s is %s above the expected %s (%s robust scales).",
-                                num(ctx.d2Tokens()),
-                                num(loss),
-                                Numbers.percent(rel),
-                                num(expected),
-                                num(robustScale > 0 ? residual / robustScale : Double.POSITIVE_INFINITY))
-                        : String.format(
-                                Locale.ROOT,
-                                "Loss back within its band after %s clean points (last %s vs expected %s, %s robust"
-                                        + " scales off).",
-                                config.resolveAfter(),
-                                num(loss),
-                                num(expected),
-                                num(robustScale > 0 ? Math.abs(residual) / robustScale : 0));
-                out.addAll(emit(state, t, ctx, AlertType.LOSS_SPIKE, Alert.Severity.WARNING, values, Double.NaN, msg));
-            }
-        }
-        // With a known noise scale the rise must also exceed the spike band, so noisy curves need a larger rise.
-        boolean rising = risingPoints >= config.divergenceRisePoints()
-                && riseRel > config.divergenceRiseRel()
-                && !(Math.log1p(riseRel) <= config.spikeMadK() * robustScale);
-        Transition t = state.observe(AlertType.DIVERGENCE, rising, 1, config.resolveAfter());
-        if (t == Transition.NONE) {
-            return out;
-        }
-        Map<String, Double> values = new LinkedHashMap<>();
-        values.put("loss", loss);
-        values.put("rising_points", (double) risingPoints);
-        values.put("rise", riseRel);
-        String msg = t == Transition.OPENED
-                ? String.format(
-                        Locale.ROOT,
-                        "Loss diverging: it rose on %s consecutive points by %s in total, to %s at %s tokens.",
-                        risingPoints,
-                        Numbers.percent(riseRel),
-                        num(loss),
-                        num(ctx.d2Tokens()))
-                : String.format(
-                        Locale.ROOT,
-                        "Loss stable again: %s at %s tokens after %s non-rising points.",
-                        num(loss),
-                        num(ctx.d2Tokens()),
-                        config.resolveAfter());
-        out.addAll(emit(state, t, ctx, AlertType.DIVERGENCE, Alert.Severity.CRITICAL, values, Double.NaN, msg));
-        return out;
+        return points.onPoint(state, ctx, loss, expected, robustScale, risingPoints, riseRel);
     }
 
     /** DIVERGENCE at once for a non-finite loss. */
     public List<Alert> onNonFiniteLoss(AlertState state, AlertContext ctx, double loss, long step) {
-        Map<String, Double> values = new LinkedHashMap<>();
-        values.put("loss", loss);
-        values.put("step", (double) step);
-        // Reset the streak so that resolving needs resolveAfter clean points counted from here.
-        state.observe(AlertType.DIVERGENCE, true, Integer.MAX_VALUE, 1);
-        Transition t = state.open(AlertType.DIVERGENCE);
-        String msg = String.format(
-                Locale.ROOT,
-                "Loss diverged: non-finite loss %s at step %s (%s tokens); check the run now.",
-                loss,
-                step,
-                num(ctx.d2Tokens()));
-        return emit(state, t, ctx, AlertType.DIVERGENCE, Alert.Severity.CRITICAL, values, Double.NaN, msg);
+        return points.onNonFiniteLoss(state, ctx, loss, step);
+    }
+
+    /**
+     * Whether a point counts as a spike (the LOSS_SPIKE condition of {@link #onPoint}); false when any number is
+     * missing.
+     */
+    public boolean isSpike(double loss, double expected, double robustScale) {
+        return points.isSpike(loss, expected, robustScale);
     }
 
     /** STALLED after {@code silence} of wall-clock time without events. */
@@ -440,18 +381,6 @@ public final class AlertRules {
     }
 
     /**
-     * Whether a point counts as a spike (the LOSS_SPIKE condition of {@link #onPoint}); false when any number is
-     * missing.
-     */
-    public boolean isSpike(double loss, double expected, double robustScale) {
-        if (!(expected > 0 && Double.isFinite(expected) && robustScale >= 0 && Double.isFinite(loss))) {
-            return false;
-        }
-        return Math.log(loss / expected) > config.spikeMadK() * robustScale
-                && loss / expected - 1 > config.spikeMinRel();
-    }
-
-    /**
      * The fit the exponent rule tests: the law-E fit when it converged with a finite interval, else the free fit
      * likewise, else null. Unlike {@link #decisionFit} it need not be "reliable": a saturating run's exponent is
      * small, so its interval is often wider than the exponent itself, yet its upper end can still lie clearly below
@@ -472,52 +401,5 @@ public final class AlertRules {
             return estimate.fixedE();
         }
         return estimate.fit() != null && estimate.fit().reliable() ? estimate.fit() : null;
-    }
-
-    private static List<Alert> emit(
-            AlertState state,
-            Transition t,
-            AlertContext ctx,
-            AlertType type,
-            Alert.Severity severity,
-            Map<String, Double> values,
-            double tokensSaved,
-            String message) {
-        if (t == Transition.NONE) {
-            return List.of();
-        }
-        Map<String, Double> clean = new LinkedHashMap<>();
-        values.forEach((k, v) -> {
-            if (v != null) {
-                clean.put(k, v);
-            }
-        });
-        Alert.State s = t == Transition.OPENED ? Alert.State.OPEN : Alert.State.RESOLVED;
-        return List.of(new Alert(
-                ctx.runId(),
-                ctx.setting(),
-                type,
-                severity,
-                s,
-                state.sequence(type),
-                ctx.ts(),
-                ctx.d2Tokens(),
-                clean,
-                s == Alert.State.OPEN ? tokensSaved : Double.NaN,
-                message));
-    }
-
-    private static String num(double v) {
-        if (Double.isNaN(v)) {
-            return "n/a";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "∞" : "−∞";
-        }
-        return String.format(Locale.ROOT, "%.3g", v);
-    }
-
-    private static String tokens(double v) {
-        return Numbers.tokens(v);
     }
 }

@@ -6,6 +6,7 @@ import dev.satwatch.fit.FitPoints;
 import dev.satwatch.fit.FitResult;
 import dev.satwatch.fit.LocalTrend;
 import dev.satwatch.fit.LogLogSlope;
+import dev.satwatch.fit.PowerLaw;
 import dev.satwatch.fit.PowerLawFitter;
 import dev.satwatch.fit.SlopeResult;
 import dev.satwatch.law.ReuseLaw;
@@ -59,11 +60,11 @@ public final class RunEstimator {
      * @param meta the run's metadata (D1, setting, target)
      * @param summary the run's curve summary for that split
      * @param law the law of the run's setting, or null
-     * @param warmStart the previous fit of this run, or null
+     * @param warmStart the parameters of this run's previous converged fit, or null
      * @return the estimate
      */
     public RunEstimate estimate(
-            String runId, String split, RunMeta meta, CurveSummary summary, ReuseLaw law, FitResult warmStart) {
+            String runId, String split, RunMeta meta, CurveSummary summary, ReuseLaw law, PowerLaw warmStart) {
         double target = meta.targetD2Tokens();
         FitPoints points = summary.fitPoints(target);
         FitResult fit = fitter.fit(points.x(), points.y(), points.w(), warmStart);

@@ -37,6 +37,9 @@ public final class Numbers {
     /** Projected losses beyond this (nats) mean an interval without information. */
     public static final double LOSS_CEILING = 20;
 
+    /** Tokens per billion: the unit of D1 and D2 in every law and fit ({@code x = tokens / 1e9}). */
+    public static final double TOKENS_PER_BILLION = 1e9;
+
     private static final String MINUS = "\u2212";
     private static final MathContext THREE = new MathContext(3, RoundingMode.HALF_UP);
     private static final double[] SCALES = {1e12, 1e9, 1e6, 1e3};
@@ -70,7 +73,7 @@ public final class Numbers {
 
     /** Billions of tokens (the law's unit) with an SI suffix: {@code tokens(billions × 1e9)}. */
     public static String billions(double billions) {
-        return tokens(billions * 1e9);
+        return tokens(billions * TOKENS_PER_BILLION);
     }
 
     /** {@code value} with {@code digits} decimals, never {@code -0.000}; {@link #DASH} when unknown. */

@@ -25,6 +25,9 @@ public record RunMeta(
         long tokensPerStep,
         double costPerBillionTokens) {
 
+    /** The setting of a run that names none: its law, metrics and calibration go under this name. */
+    public static final String DEFAULT_SETTING = "default";
+
     /** Metadata with nothing known. */
     public static final RunMeta EMPTY = new RunMeta(null, null, Double.NaN, Double.NaN, Double.NaN, 0L);
 
@@ -37,6 +40,11 @@ public record RunMeta(
             double targetD2Tokens,
             long tokensPerStep) {
         this(setting, baseModel, d1Tokens, params, targetD2Tokens, tokensPerStep, Double.NaN);
+    }
+
+    /** The setting, or {@link #DEFAULT_SETTING} when none is known. */
+    public String settingOrDefault() {
+        return setting != null ? setting : DEFAULT_SETTING;
     }
 
     /** Whether this run continues from a pretrained base (D1 known and positive). */

@@ -1,5 +1,6 @@
 package dev.satwatch.fit;
 
+import dev.satwatch.event.Numbers;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -318,5 +319,39 @@ final class CurveBins {
             h = 31 * h + Double.hashCode(mean[i]);
         }
         return h;
+    }
+
+    /**
+     * The fit points of these bins: each unmerged bin whose mean ln D2 is at least {@code lnMin}, x in billions of
+     * tokens; {@link FitPoints#EMPTY} when none qualifies ({@code rawPoints} saturates at {@link Integer#MAX_VALUE}).
+     */
+    FitPoints fitPoints(double lnMin) {
+        double[] x = new double[size()];
+        double[] y = new double[size()];
+        double[] w = new double[size()];
+        double[] ss = new double[size()];
+        int m = 0;
+        long raw = 0;
+        for (int i = 0; i < size(); i++) {
+            double lnD2 = meanLnD2(i);
+            if (hi(i) != lo(i) || lnD2 < lnMin) {
+                continue;
+            }
+            x[m] = Math.exp(lnD2) / Numbers.TOKENS_PER_BILLION;
+            y[m] = meanLoss(i);
+            w[m] = count(i);
+            ss[m] = count(i) > 1 ? varianceLoss(i) * (count(i) - 1) : 0.0;
+            raw += count(i);
+            m++;
+        }
+        if (m == 0) {
+            return FitPoints.EMPTY;
+        }
+        return new FitPoints(
+                Arrays.copyOf(x, m),
+                Arrays.copyOf(y, m),
+                Arrays.copyOf(w, m),
+                (int) Math.min(raw, Integer.MAX_VALUE),
+                Arrays.copyOf(ss, m));
     }
 }

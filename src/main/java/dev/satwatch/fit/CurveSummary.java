@@ -1,6 +1,6 @@
 package dev.satwatch.fit;
 
-import java.nio.BufferUnderflowException;
+import dev.satwatch.event.Numbers;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +27,7 @@ import java.util.List;
  *       point before the peak's D2 is warmup, after it anneal. The first point with an LR counts as
  *       warmup, since nothing shows yet whether the LR still rises. A NaN, negative or infinite LR is
  *       unknown: the point is summarised as stable and the phase does not change.
- *   <li>Max D2, min loss, the last point by arrival, and a ring buffer of the last {@code
+ *   <li>Max D2, min loss, the last point by arrival, and a ring buffer ({@link RecentPoints}) of the last {@code
  *       recentPoints} points for spike checks.
  * </ul>
  *
@@ -72,19 +72,19 @@ public final class CurveSummary {
     /** Format version written as the first byte of {@link #toBytes()}. */
     public static final byte FORMAT_VERSION = 1;
 
-    private static final int SETTINGS_BYTES = 1 + 1 + 2 * Double.BYTES + 1;
-    private static final int STATE_BYTES = 1 + 7 * Double.BYTES;
-    private static final int MAX_RING_BYTES = 1 + SummaryConfig.MAX_RECENT_POINTS * 2 * Double.BYTES;
-    private static final int KINDS = 3;
+    static final int SETTINGS_BYTES = 1 + 1 + 2 * Double.BYTES + 1;
+    static final int STATE_BYTES = 1 + 7 * Double.BYTES;
+    static final int MAX_RING_BYTES = 1 + SummaryConfig.MAX_RECENT_POINTS * 2 * Double.BYTES;
+    static final int KINDS = 3;
 
     /** Upper bound of {@link #serializedSize()}: every field at its widest, every bin at its widest. */
     public static final int MAX_SERIALIZED_BYTES =
             SETTINGS_BYTES + STATE_BYTES + MAX_RING_BYTES + KINDS + MAX_BINS * CurveBins.MAX_BIN_BYTES;
 
-    private static final int STABLE = 0;
-    private static final int WARMUP = 1;
-    private static final int ANNEAL = 2;
-    private static final String[] KIND_NAMES = {"stable", "warmup", "anneal"};
+    static final int STABLE = 0;
+    static final int WARMUP = 1;
+    static final int ANNEAL = 2;
+    static final String[] KIND_NAMES = {"stable", "warmup", "anneal"};
 
     /** Relative LR increase that counts as rising: absorbs float jitter of a logged constant LR. */
     private static final double RISE_TOLERANCE = 1e-6;
@@ -96,37 +96,32 @@ public final class CurveSummary {
     private static final double KEY_NUDGE = 1e-9;
 
     private static final double LN10 = Math.log(10);
-    private static final double TOKENS_PER_BILLION = 1e9;
-    private static final LrPhase[] PHASES = LrPhase.values();
+    static final LrPhase[] PHASES = LrPhase.values();
 
-    private final SummaryConfig config;
-    private final double step;
-    private final double keysPerLn;
-    private final CurveBins[] bins;
+    final SummaryConfig config;
+    final double step;
+    final double keysPerLn;
+    final CurveBins[] bins;
 
-    private LrPhase phase = LrPhase.UNKNOWN;
-    private double peakLr = Double.NaN;
-    private double peakD2 = Double.NaN;
-    private double stableLr = Double.NaN;
-    private double maxD2 = Double.NaN;
-    private double minLoss = Double.NaN;
-    private double lastD2 = Double.NaN;
-    private double lastLoss = Double.NaN;
-    private long totalPoints;
-    private long fittedPoints;
+    LrPhase phase = LrPhase.UNKNOWN;
+    double peakLr = Double.NaN;
+    double peakD2 = Double.NaN;
+    double stableLr = Double.NaN;
+    double maxD2 = Double.NaN;
+    double minLoss = Double.NaN;
+    double lastD2 = Double.NaN;
+    double lastLoss = Double.NaN;
+    long totalPoints;
+    long fittedPoints;
 
-    private final double[] ringD2;
-    private final double[] ringLoss;
-    private int ringHead;
-    private int ringSize;
+    final RecentPoints recent;
 
-    private CurveSummary(SummaryConfig config) {
+    CurveSummary(SummaryConfig config) {
         this.config = config;
         this.step = LN10 / config.binsPerDecade();
         this.keysPerLn = config.binsPerDecade() / LN10;
         this.bins = new CurveBins[] {new CurveBins(step), new CurveBins(step), new CurveBins(step)};
-        this.ringD2 = new double[config.recentPoints()];
-        this.ringLoss = new double[config.recentPoints()];
+        this.recent = new RecentPoints(config.recentPoints());
     }
 
     /**
@@ -187,12 +182,7 @@ public final class CurveSummary {
         }
         lastD2 = d2Tokens;
         lastLoss = loss;
-        ringD2[ringHead] = d2Tokens;
-        ringLoss[ringHead] = loss;
-        ringHead = ringHead + 1 == ringD2.length ? 0 : ringHead + 1;
-        if (ringSize < ringD2.length) {
-            ringSize++;
-        }
+        recent.add(d2Tokens, loss);
         if (kind == WARMUP) {
             return AddResult.WARMUP;
         }
@@ -263,34 +253,7 @@ public final class CurveSummary {
         }
         double ref = targetD2Tokens > 0 && targetD2Tokens < Double.POSITIVE_INFINITY ? targetD2Tokens : maxD2;
         double lnMin = config.burnInFraction() > 0 ? Math.log(config.burnInFraction() * ref) : Double.NEGATIVE_INFINITY;
-        CurveBins b = bins[STABLE];
-        double[] x = new double[b.size()];
-        double[] y = new double[b.size()];
-        double[] w = new double[b.size()];
-        double[] ss = new double[b.size()];
-        int m = 0;
-        long raw = 0;
-        for (int i = 0; i < b.size(); i++) {
-            double lnD2 = b.meanLnD2(i);
-            if (b.hi(i) != b.lo(i) || lnD2 < lnMin) {
-                continue;
-            }
-            x[m] = Math.exp(lnD2) / TOKENS_PER_BILLION;
-            y[m] = b.meanLoss(i);
-            w[m] = b.count(i);
-            ss[m] = b.count(i) > 1 ? b.varianceLoss(i) * (b.count(i) - 1) : 0.0;
-            raw += b.count(i);
-            m++;
-        }
-        if (m == 0) {
-            return FitPoints.EMPTY;
-        }
-        return new FitPoints(
-                Arrays.copyOf(x, m),
-                Arrays.copyOf(y, m),
-                Arrays.copyOf(w, m),
-                (int) Math.min(raw, Integer.MAX_VALUE),
-                Arrays.copyOf(ss, m));
+        return bins[STABLE].fitPoints(lnMin);
     }
 
     /** Every bin (stable, unknown-LR, warmup and anneal), sorted by mean D2; for display. */
@@ -301,7 +264,7 @@ public final class CurveSummary {
             for (int i = 0; i < b.size(); i++) {
                 LrPhase p = k == WARMUP ? LrPhase.WARMUP : k == ANNEAL ? LrPhase.ANNEAL : stablePhase(b, i);
                 out.add(new CurveBin(
-                        Math.exp(b.meanLnD2(i)) / TOKENS_PER_BILLION,
+                        Math.exp(b.meanLnD2(i)) / Numbers.TOKENS_PER_BILLION,
                         b.meanLoss(i),
                         Math.sqrt(b.varianceLoss(i)),
                         b.count(i),
@@ -363,25 +326,12 @@ public final class CurveSummary {
 
     /** Losses of the last accepted points by arrival, oldest first (a copy). */
     public double[] recentLosses() {
-        return ringCopy(ringLoss);
+        return recent.losses();
     }
 
     /** D2 (raw tokens) of the last accepted points by arrival, oldest first (a copy). */
     public double[] recentD2Tokens() {
-        return ringCopy(ringD2);
-    }
-
-    private double[] ringCopy(double[] ring) {
-        double[] out = new double[ringSize];
-        int start = ringStart();
-        for (int i = 0; i < ringSize; i++) {
-            out[i] = ring[(start + i) % ring.length];
-        }
-        return out;
-    }
-
-    private int ringStart() {
-        return (ringHead - ringSize + ringD2.length) % ringD2.length;
+        return recent.d2s();
     }
 
     /** An independent deep copy. */
@@ -391,10 +341,7 @@ public final class CurveSummary {
             c.bins[k] = bins[k].copy();
         }
         c.copyScalarsFrom(this);
-        System.arraycopy(ringD2, 0, c.ringD2, 0, ringD2.length);
-        System.arraycopy(ringLoss, 0, c.ringLoss, 0, ringLoss.length);
-        c.ringHead = ringHead;
-        c.ringSize = ringSize;
+        recent.copyTo(c.recent);
         return c;
     }
 
@@ -413,11 +360,7 @@ public final class CurveSummary {
 
     /** Exact length of {@link #toBytes()}; never more than {@link #MAX_SERIALIZED_BYTES}. */
     public int serializedSize() {
-        int bytes = SETTINGS_BYTES + STATE_BYTES + CurveBytes.varLongSize(ringSize) + ringSize * 2 * Double.BYTES;
-        for (CurveBins b : bins) {
-            bytes += b.serializedSize();
-        }
-        return bytes;
+        return CurveSummaryCodec.serializedSize(this);
     }
 
     /**
@@ -441,29 +384,7 @@ public final class CurveSummary {
      * @throws java.nio.BufferOverflowException when fewer than {@link #serializedSize()} bytes remain
      */
     public void writeTo(ByteBuffer buf) {
-        buf.put(FORMAT_VERSION);
-        CurveBytes.putVarLong(buf, config.binsPerDecade());
-        buf.putDouble(config.burnInFraction());
-        buf.putDouble(config.annealLrRatio());
-        CurveBytes.putVarLong(buf, config.recentPoints());
-        buf.put((byte) phase.ordinal());
-        buf.putDouble(peakLr);
-        buf.putDouble(peakD2);
-        buf.putDouble(stableLr);
-        buf.putDouble(maxD2);
-        buf.putDouble(minLoss);
-        buf.putDouble(lastD2);
-        buf.putDouble(lastLoss);
-        CurveBytes.putVarLong(buf, ringSize);
-        int start = ringStart();
-        for (int i = 0; i < ringSize; i++) {
-            int j = (start + i) % ringD2.length;
-            buf.putDouble(ringD2[j]);
-            buf.putDouble(ringLoss[j]);
-        }
-        for (CurveBins b : bins) {
-            b.write(buf);
-        }
+        CurveSummaryCodec.write(this, buf);
     }
 
     /**
@@ -473,91 +394,7 @@ public final class CurveSummary {
      *     an unknown format version, or holds inconsistent values
      */
     public static CurveSummary fromBytes(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            throw new IllegalArgumentException("CurveSummary bytes are empty");
-        }
-        if (bytes[0] != FORMAT_VERSION) {
-            throw new IllegalArgumentException(
-                    "unknown CurveSummary format version " + bytes[0] + " (expected " + FORMAT_VERSION + ")");
-        }
-        try {
-            return read(ByteBuffer.wrap(bytes, 1, bytes.length - 1));
-        } catch (BufferUnderflowException e) {
-            throw new IllegalArgumentException("CurveSummary bytes are truncated (" + bytes.length + " bytes)", e);
-        }
-    }
-
-    private static CurveSummary read(ByteBuffer buf) {
-        SummaryConfig config = new SummaryConfig(
-                CurveBytes.getVarInt(buf, SummaryConfig.MAX_BINS_PER_DECADE, "binsPerDecade"),
-                buf.getDouble(),
-                buf.getDouble(),
-                CurveBytes.getVarInt(buf, SummaryConfig.MAX_RECENT_POINTS, "recentPoints"));
-        CurveSummary s = new CurveSummary(config);
-        int phaseOrdinal = buf.get();
-        if (phaseOrdinal < 0 || phaseOrdinal >= PHASES.length) {
-            throw new IllegalArgumentException("unknown LR phase " + phaseOrdinal);
-        }
-        s.phase = PHASES[phaseOrdinal];
-        s.peakLr = buf.getDouble();
-        s.peakD2 = buf.getDouble();
-        s.stableLr = buf.getDouble();
-        s.maxD2 = buf.getDouble();
-        s.minLoss = buf.getDouble();
-        s.lastD2 = buf.getDouble();
-        s.lastLoss = buf.getDouble();
-        int ring = CurveBytes.getVarInt(buf, config.recentPoints(), "ring size");
-        for (int i = 0; i < ring; i++) {
-            s.ringD2[i] = buf.getDouble();
-            s.ringLoss[i] = buf.getDouble();
-            if (!isPositiveFinite(s.ringD2[i]) || !isPositiveFinite(s.ringLoss[i])) {
-                throw new IllegalArgumentException("recent point " + i + " is not a valid point");
-            }
-        }
-        s.ringSize = ring;
-        s.ringHead = ring % s.ringD2.length;
-        int minKey = (int) Math.floor(Math.log(Double.MIN_VALUE) * s.keysPerLn);
-        int maxKey = (int) Math.floor(Math.log(Double.MAX_VALUE) * s.keysPerLn);
-        int budget = MAX_BINS;
-        for (int k = 0; k < KINDS; k++) {
-            s.bins[k] = CurveBins.read(buf, s.step, budget, minKey, maxKey, KIND_NAMES[k]);
-            budget -= s.bins[k].size();
-        }
-        if (buf.hasRemaining()) {
-            throw new IllegalArgumentException("CurveSummary bytes have " + buf.remaining() + " trailing bytes");
-        }
-        try {
-            s.fittedPoints = s.bins[STABLE].totalCount();
-            s.totalPoints = Math.addExact(
-                    s.fittedPoints, Math.addExact(s.bins[WARMUP].totalCount(), s.bins[ANNEAL].totalCount()));
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("CurveSummary bin counts overflow", e);
-        }
-        s.checkConsistent(ring);
-        return s;
-    }
-
-    /** Rejects decoded state that {@link #add} could never have produced. */
-    private void checkConsistent(int ring) {
-        boolean any = totalPoints > 0;
-        boolean extremesOk = any
-                ? isPositiveFinite(maxD2)
-                        && isPositiveFinite(minLoss)
-                        && isPositiveFinite(lastD2)
-                        && isPositiveFinite(lastLoss)
-                : Double.isNaN(maxD2) && Double.isNaN(minLoss) && Double.isNaN(lastD2) && Double.isNaN(lastLoss);
-        boolean lrOk = (Double.isNaN(peakLr) || (peakLr >= 0 && peakLr < Double.POSITIVE_INFINITY))
-                && (Double.isNaN(stableLr) || (stableLr >= 0 && stableLr < Double.POSITIVE_INFINITY))
-                && (Double.isNaN(peakD2) || isPositiveFinite(peakD2));
-        if (!extremesOk || !lrOk || ring > totalPoints) {
-            throw new IllegalArgumentException("CurveSummary bytes are inconsistent: " + totalPoints + " points, "
-                    + ring + " recent, max D2 " + maxD2 + ", min loss " + minLoss + ", peak LR " + peakLr
-                    + ", stable LR " + stableLr);
-        }
-    }
-
-    private static boolean isPositiveFinite(double v) {
-        return v > 0 && v < Double.POSITIVE_INFINITY;
+        return CurveSummaryCodec.fromBytes(bytes);
     }
 
     @Override

@@ -89,10 +89,9 @@ public record FitResult(
         return new FitResult(nan, nan, nan, nan, nan, nan, nan, nan, null, nan, points, 0, false, why);
     }
 
-    /** A warm start for {@link PowerLawFitter}: the parameters only, every other number NaN. */
-    public static FitResult startingAt(double e, double b, double alpha) {
-        double nan = Double.NaN;
-        return new FitResult(e, b, alpha, nan, nan, nan, nan, nan, null, nan, 0, 0, true, Reliability.RELIABLE);
+    /** The fitted curve (e, b, alpha). */
+    public PowerLaw powerLaw() {
+        return new PowerLaw(e, b, alpha);
     }
 
     /** A copy of the 3×3 row-major covariance of (e, b, alpha), or null when not computable. */
@@ -108,7 +107,7 @@ public record FitResult(
 
     /** The fitted loss {@code e + b · x^(−alpha)} at x billion tokens ({@code NaN} for x ≤ 0 or a failed fit). */
     public double predict(double x) {
-        return x > 0 ? e + b * Math.pow(x, -alpha) : Double.NaN;
+        return x > 0 ? powerLaw().at(x) : Double.NaN;
     }
 
     /**

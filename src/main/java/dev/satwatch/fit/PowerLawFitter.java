@@ -102,7 +102,6 @@ public final class PowerLawFitter {
     private static final double MIN_START_ALPHA = 1e-3;
 
     private static final int MIN_POINTS = 4;
-    private static final int PARAMS = 3;
 
     private final double huberDelta;
     private final int maxIterations;
@@ -200,12 +199,23 @@ public final class PowerLawFitter {
      * @param warmStart a previous result, or null
      */
     public FitResult fit(double[] x, double[] y, double[] w, FitResult warmStart) {
+        return fit(x, y, w, usableWarmStart(warmStart) ? warmStart.powerLaw() : null);
+    }
+
+    /**
+     * Fits starting from {@code warmStart} (the parameters of a previous converged fit of the same run) when they are
+     * usable (finite, e ≥ 0, b and alpha &gt; 0), else cold; otherwise as {@link #fit(double[], double[], double[],
+     * FitResult)}.
+     *
+     * @param warmStart the starting parameters, or null
+     */
+    public FitResult fit(double[] x, double[] y, double[] w, PowerLaw warmStart) {
         PowerLawData data = PowerLawData.of(x, y, w);
         FitResult invalid = invalid(data);
         if (invalid != null) {
             return invalid;
         }
-        if (!usableWarmStart(warmStart)) {
+        if (!usable(warmStart)) {
             return cold(data).result;
         }
         Attempt warm = attempt(data, warmStartOf(warmStart, data));
@@ -221,7 +231,7 @@ public final class PowerLawFitter {
      * own starting point) with finite parameters, b, alpha &gt; 0 and e ≥ 0.
      */
     public static boolean usableWarmStart(FitResult fit) {
-        return fit != null && fit.converged() && usable(fit);
+        return fit != null && fit.converged() && usable(fit.powerLaw());
     }
 
     /**
@@ -267,9 +277,10 @@ public final class PowerLawFitter {
         try {
             LeastSquaresOptimizer.Optimum optimum = new LevenbergMarquardtOptimizer()
                     .optimize(PowerLawProblem.build(data, huberDelta, start, maxIterations));
-            result = summarise(data, optimum.getPoint().toArray(), optimum.getIterations());
+            result = PowerLawResults.summarise(
+                    data, huberDelta, optimum.getPoint().toArray(), optimum.getIterations());
         } catch (MathIllegalStateException tooManyIterations) {
-            result = notConverged(data, start);
+            result = PowerLawResults.notConverged(data, maxIterations, start);
         }
         return new Attempt(result, cost(data, result.e(), result.b(), result.alpha()));
     }
@@ -283,7 +294,7 @@ public final class PowerLawFitter {
         double c = 0;
         for (int i = 0; i < data.n; i++) {
             double s = data.sqrtW[i] * (Math.log(PowerLawModel.value(data.lnX[i], e, b, alpha)) - data.lnY[i]);
-            c += PowerLawProblem.huberCost(s, huberDelta);
+            c += Huber.cost(s, huberDelta);
         }
         return Double.isNaN(c) ? Double.POSITIVE_INFINITY : c;
     }
@@ -331,7 +342,7 @@ public final class PowerLawFitter {
             0, 0, 0, 0, b * b * line.interceptVar(), -b * line.covariance(), 0, -b * line.covariance(), line.slopeVar()
         };
         double half = FitResult.tQuantile(line.dof()) * alphaSe;
-        Reliability verdict = verdict(alpha, 2 * half, cov);
+        Reliability verdict = PowerLawResults.verdict(alpha, 2 * half, cov);
         return new FitResult(
                 e,
                 b,
@@ -342,14 +353,14 @@ public final class PowerLawFitter {
                 alpha - half,
                 alpha + half,
                 cov,
-                rmsLogResidual(data, e, b, alpha),
+                PowerLawResults.rmsLogResidual(data, e, b, alpha),
                 shifted.n,
                 0,
                 true,
                 verdict);
     }
 
-    private static boolean usable(FitResult warm) {
+    private static boolean usable(PowerLaw warm) {
         return warm != null
                 && warm.e() >= 0
                 && warm.b() > 0
@@ -359,7 +370,7 @@ public final class PowerLawFitter {
                 && Double.isFinite(warm.alpha());
     }
 
-    private static double[] warmStartOf(FitResult warm, PowerLawData data) {
+    private static double[] warmStartOf(PowerLaw warm, PowerLawData data) {
         double f = Math.max(MIN_E_FRACTION, Math.min(E_GRID[E_GRID.length - 1], warm.e() / data.minY));
         return unconstrained(f, warm.b(), warm.alpha());
     }
@@ -404,92 +415,5 @@ public final class PowerLawFitter {
             starts.add(unconstrained(0.5, data.minY, MIN_START_ALPHA));
         }
         return starts.subList(0, Math.min(coldStarts, starts.size()));
-    }
-
-    private FitResult notConverged(PowerLawData data, double[] start) {
-        double e = PowerLawModel.eOf(start[0], data.minY);
-        double b = Math.exp(start[1]);
-        double alpha = Math.exp(start[2]);
-        double nan = Double.NaN;
-        return new FitResult(
-                e,
-                b,
-                alpha,
-                nan,
-                nan,
-                nan,
-                nan,
-                nan,
-                null,
-                rmsLogResidual(data, e, b, alpha),
-                data.n,
-                maxIterations,
-                false,
-                Reliability.NOT_CONVERGED);
-    }
-
-    /** Builds the result at the optimum {@code theta = (u, v, a)}: covariance, intervals, verdict. */
-    private FitResult summarise(PowerLawData data, double[] theta, int iterations) {
-        double e = PowerLawModel.eOf(theta[0], data.minY);
-        double b = Math.exp(theta[1]);
-        double alpha = Math.exp(theta[2]);
-        double[] info = new double[PARAMS * PARAMS];
-        double[] g = new double[PARAMS];
-        double ssr = 0;
-        for (int i = 0; i < data.n; i++) {
-            double m = PowerLawModel.logGradient(data.lnX[i], e, b, alpha, g);
-            double r = data.lnY[i] - Math.log(m);
-            double ww = data.w[i] * PowerLawProblem.huberWeight(data.sqrtW[i] * r, huberDelta);
-            ssr += ww * r * r;
-            for (int j = 0; j < PARAMS; j++) {
-                for (int k = 0; k < PARAMS; k++) {
-                    info[PARAMS * j + k] += ww * g[j] * g[k];
-                }
-            }
-        }
-        int dof = data.n - PARAMS;
-        double[] cov = PowerLawCovariance.invertScaled(info, ssr / dof);
-        double alphaSe = cov == null ? Double.NaN : Math.sqrt(cov[8]);
-        double half = FitResult.tQuantile(dof) * alphaSe;
-        return new FitResult(
-                e,
-                b,
-                alpha,
-                cov == null ? Double.NaN : Math.sqrt(cov[0]),
-                cov == null ? Double.NaN : Math.sqrt(cov[4]),
-                alphaSe,
-                alpha - half,
-                alpha + half,
-                cov,
-                rmsLogResidual(data, e, b, alpha),
-                data.n,
-                iterations,
-                true,
-                verdict(alpha, 2 * half, cov));
-    }
-
-    /** The verdict of a converged fit: interval narrower than alpha and a finite covariance. */
-    private static Reliability verdict(double alpha, double ciWidth, double[] cov) {
-        if (cov == null || !(ciWidth <= alpha)) {
-            return Reliability.INTERVAL_TOO_WIDE;
-        }
-        for (double c : cov) {
-            if (!Double.isFinite(c)) {
-                return Reliability.INTERVAL_TOO_WIDE;
-            }
-        }
-        return Reliability.RELIABLE;
-    }
-
-    /** {@code sqrt(Σ w r² / Σ w)} over all usable points, r the log residual. */
-    private static double rmsLogResidual(PowerLawData data, double e, double b, double alpha) {
-        double sum = 0;
-        double sumW = 0;
-        for (int i = 0; i < data.n; i++) {
-            double r = data.lnY[i] - Math.log(PowerLawModel.value(data.lnX[i], e, b, alpha));
-            sum += data.w[i] * r * r;
-            sumW += data.w[i];
-        }
-        return Math.sqrt(sum / sumW);
     }
 }

@@ -22,7 +22,7 @@ import org.apache.commons.math3.util.Pair;
  *
  * a sum, not a mean (Besiroglu et al. 2024 found that averaging stopped the Chinchilla optimiser
  * early). It is handed to the least-squares optimizer through the square-rooted residuals
- * {@code h(s) = sign(s)·sqrt(ρ_δ(s))}, so that {@code Σ h² = C} exactly and one LM run minimises the
+ * {@code h(s) = sign(s)·sqrt(ρ_δ(s))} ({@link Huber}), so that {@code Σ h² = C} exactly and one LM run minimises the
  * Huber cost (the same cost, up to the factor 2 of the textbook Huber, as SciPy's
  * {@code least_squares(loss='huber', f_scale=δ)}). Its Jacobian is {@code h'(s)·∂s/∂θ} with
  * {@code h'(s) = 1} inside the band and {@code δ/|h(s)|} outside; h is continuously differentiable.
@@ -77,8 +77,8 @@ final class PowerLawProblem {
                 double m = PowerLawModel.logGradient(data.lnX[i], e, b, alpha, g);
                 double sw = data.sqrtW[i];
                 double s = sw * (Math.log(m) - data.lnY[i]);
-                double h = huberRoot(s, delta);
-                double dh = huberRootSlope(s, h, delta) * sw;
+                double h = Huber.pseudoResidual(s, delta);
+                double dh = Huber.pseudoResidualSlope(s, delta) * sw;
                 values[i] = h;
                 jac[i][0] = dh * g[0] * dEdU;
                 jac[i][1] = dh * g[1] * b;
@@ -87,28 +87,5 @@ final class PowerLawProblem {
             return new Pair<RealVector, RealMatrix>(
                     new ArrayRealVector(values, false), new Array2DRowRealMatrix(jac, false));
         };
-    }
-
-    /** {@code h(s) = sign(s)·sqrt(ρ_δ(s))}. */
-    static double huberRoot(double s, double delta) {
-        double abs = Math.abs(s);
-        return abs <= delta ? s : Math.copySign(Math.sqrt(2 * delta * abs - delta * delta), s);
-    }
-
-    /** {@code h'(s)}, given {@code h = h(s)}. */
-    static double huberRootSlope(double s, double h, double delta) {
-        return Math.abs(s) <= delta ? 1.0 : delta / Math.abs(h);
-    }
-
-    /** The IRLS weight {@code ψ(s)/s = min(1, δ/|s|)} of a residual at the Huber optimum. */
-    static double huberWeight(double s, double delta) {
-        double abs = Math.abs(s);
-        return abs <= delta ? 1.0 : delta / abs;
-    }
-
-    /** {@code ρ_δ(s)}. */
-    static double huberCost(double s, double delta) {
-        double abs = Math.abs(s);
-        return abs <= delta ? s * s : 2 * delta * abs - delta * delta;
     }
 }

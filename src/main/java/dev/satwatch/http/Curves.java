@@ -1,8 +1,10 @@
 package dev.satwatch.http;
 
 import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.Numbers;
 import dev.satwatch.fit.CurveBin;
 import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.fit.PowerLaw;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.serde.ApiJson.CurvePoint;
 import dev.satwatch.track.RunState;
@@ -39,7 +41,7 @@ final class Curves {
             return null;
         }
         List<CurveBin> bins = summary.bins();
-        double from = bins.get(0).d2() * ReuseLaw.TOKENS_PER_BILLION;
+        double from = bins.get(0).d2() * Numbers.TOKENS_PER_BILLION;
         double to = Math.max(
                 summary.maxD2Tokens(), s.meta().targetD2Tokens() > 0 ? s.meta().targetD2Tokens() : 0);
         if (!(from > 0) || !(to > from)) {
@@ -51,16 +53,13 @@ final class Curves {
     static List<CurvePoint> fitted(RunState s) {
         FitUpdate f = s.lastFit();
         Range range = range(s);
-        if (f == null
-                || range == null
-                || !Double.isFinite(f.e())
-                || !Double.isFinite(f.b())
-                || !Double.isFinite(f.alpha())) {
+        PowerLaw curve = f == null ? PowerLaw.NONE : new PowerLaw(f.e(), f.b(), f.alpha());
+        if (range == null || !curve.finite()) {
             return List.of();
         }
         List<CurvePoint> out = new ArrayList<>(POINTS);
         for (double d2 : logSpaced(range.from(), range.to())) {
-            out.add(new CurvePoint(d2, f.e() + f.b() * Math.pow(ReuseLaw.billions(d2), -f.alpha())));
+            out.add(new CurvePoint(d2, curve.at(ReuseLaw.billions(d2))));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.satwatch.law;
 
+import dev.satwatch.fit.Huber;
 import org.apache.commons.math3.fitting.leastsquares.MultivariateJacobianFunction;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
@@ -13,11 +14,8 @@ import org.apache.commons.math3.util.Pair;
  * parameters {@code θ = (ln A, α1, α2, α3, u)} with {@code E = minL·sigmoid(u)} so that A &gt; 0 and
  * E ∈ (0, min L) always hold.
  *
- * <p>Levenberg–Marquardt minimises a sum of squares, so each residual is mapped to the
- * pseudo-residual {@code ρ(r) = r} for {@code |r| ≤ δ} and {@code sign(r)·√(2δ|r| − δ²)} beyond:
- * {@code ρ²/2} equals Huber's loss exactly, so LM on {@code √w·ρ} minimises the summed Huber
- * objective itself (the square-rooted robust cost of Triggs et al., "Bundle adjustment — a modern
- * synthesis", 2000, §4.3), with an analytic Jacobian. Stateless apart from the data; thread-safe
+ * <p>Levenberg–Marquardt runs on {@code √w·h(r)}, h the Huber pseudo-residual ({@link Huber#pseudoResidual}), so it
+ * minimises the summed Huber objective itself, with an analytic Jacobian. Stateless apart from the data; thread-safe
  * when the data are not modified.
  */
 final class LawObjective implements MultivariateJacobianFunction {
@@ -85,13 +83,12 @@ final class LawObjective implements MultivariateJacobianFunction {
 
     /** Huber loss of one residual. */
     double huber(double r) {
-        double a = Math.abs(r);
-        return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+        return Huber.loss(r, delta);
     }
 
     /** Huber's ψ (the loss's derivative), used by the standard errors. */
     double psi(double r) {
-        return Math.max(-delta, Math.min(delta, r));
+        return Huber.psi(r, delta);
     }
 
     boolean inQuadraticZone(double r) {
@@ -108,18 +105,6 @@ final class LawObjective implements MultivariateJacobianFunction {
         return Double.isNaN(sum) ? Double.POSITIVE_INFINITY : sum;
     }
 
-    /** Pseudo-residual whose half-square is the Huber loss. */
-    private double rho(double r) {
-        double a = Math.abs(r);
-        return a <= delta ? r : Math.copySign(Math.sqrt(2 * delta * a - delta * delta), r);
-    }
-
-    /** Derivative of {@link #rho(double)}. */
-    private double rhoPrime(double r) {
-        double a = Math.abs(r);
-        return a <= delta ? 1.0 : delta / Math.sqrt(2 * delta * a - delta * delta);
-    }
-
     @Override
     public Pair<RealVector, RealMatrix> value(RealVector point) {
         double[] t = point.toArray();
@@ -133,9 +118,9 @@ final class LawObjective implements MultivariateJacobianFunction {
             double m = p + e;
             double r = data.lnL[i] - Math.log(m);
             double sw = Math.sqrt(data.w[i]);
-            value[i] = sw * rho(r);
-            // d value / dθ = √w·ρ'(r)·(−∂ ln M/∂θ)
-            double g = -sw * rhoPrime(r) / m;
+            value[i] = sw * Huber.pseudoResidual(r, delta);
+            // d value / dθ = √w·h'(r)·(−∂ ln M/∂θ)
+            double g = -sw * Huber.pseudoResidualSlope(r, delta) / m;
             double x = data.x[i];
             double y = data.y[i];
             jac[i][0] = g * p;

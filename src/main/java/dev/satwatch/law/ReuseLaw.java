@@ -1,5 +1,7 @@
 package dev.satwatch.law;
 
+import dev.satwatch.event.Numbers;
+
 /**
  * The joint reuse law of Liew &amp; Kato (arXiv 2510.06548):
  *
@@ -52,12 +54,9 @@ public record ReuseLaw(double a, double alpha1, double alpha2, double alpha3, do
         return covariance.known();
     }
 
-    /** Tokens per unit of the law's token axes. */
-    public static final double TOKENS_PER_BILLION = 1e9;
-
     /** Converts raw tokens to the law's unit (billions of tokens). */
     public static double billions(double tokens) {
-        return tokens / TOKENS_PER_BILLION;
+        return tokens / Numbers.TOKENS_PER_BILLION;
     }
 
     /** The predicted D2 exponent {@code α2 − α3·ln D1} for a base trained on {@code d1} billion tokens. */

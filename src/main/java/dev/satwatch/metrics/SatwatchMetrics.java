@@ -1,16 +1,12 @@
 package dev.satwatch.metrics;
 
 import dev.satwatch.event.Alert;
-import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.RunMeta;
 import dev.satwatch.stream.StreamCounters;
-import dev.satwatch.track.RunTracker;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -24,8 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ToDoubleFunction;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *       #RUN_LOSS} ... {@link #RUN_D2}). A value the fit could not compute is exported as NaN, which the
  *       Prometheus text format carries and Grafana draws as a gap; the series stays, so a run's set of series does
  *       not flicker as fits come and go. In particular {@link #RUN_ALPHA_PREDICTED} is NaN while the setting has no
- *       law. A run without a setting gets {@code setting="default"} ({@link RunTracker#DEFAULT_SETTING}); when a
+ *       law. A run without a setting gets {@code setting="default"} ({@link RunMeta#DEFAULT_SETTING}); when a
  *       run's setting changes, its series are re-registered under the new tag.
  *   <li>Per open alert (tags {@code run}, {@code setting}, {@code type}): {@link #RUN_ALERTS_OPEN} = 1 while open;
  *       the series is removed when the alert resolves.
@@ -161,49 +154,6 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
     /** Dropped run ids remembered (so each is counted once), as a multiple of maxRuns; the oldest are forgotten. */
     private static final int DROPPED_MEMORY_FACTOR = 10;
 
-    /** The gauges of one run's latest fit, in registration order. */
-    private static final List<RunGauge> RUN_GAUGES = List.of(
-            new RunGauge(
-                    RUN_LOSS,
-                    "Latest loss of the run's fitted split, as of its latest refit",
-                    null,
-                    FitUpdate::lastLoss),
-            new RunGauge(RUN_ALPHA, "Fitted exponent alpha of L = E + B*D2^(-alpha)", null, FitUpdate::alpha),
-            new RunGauge(RUN_ALPHA_CI_LOW, "Lower 95% bound of the fitted alpha", null, FitUpdate::alphaCiLow),
-            new RunGauge(RUN_ALPHA_CI_HIGH, "Upper 95% bound of the fitted alpha", null, FitUpdate::alphaCiHigh),
-            new RunGauge(RUN_ALPHA_LOGLOG, "E-free log-log slope of the run's curve", null, FitUpdate::alphaLogLog),
-            new RunGauge(
-                    RUN_ALPHA_LOCAL,
-                    "Local log-log slope at the newest bins of the curve",
-                    null,
-                    FitUpdate::alphaLocal),
-            new RunGauge(
-                    RUN_ALPHA_PREDICTED,
-                    "Exponent the setting's reuse law predicts for the run's D1 (NaN without a law)",
-                    null,
-                    FitUpdate::alphaPredicted),
-            new RunGauge(
-                    RUN_GAIN_PER_BILLION_TOKENS,
-                    "Loss removed per extra billion training tokens at the current D2",
-                    null,
-                    FitUpdate::gainPerBillionTokens),
-            new RunGauge(
-                    RUN_PROJECTED_LOSS,
-                    "The run's fitted loss at its target D2 (NaN without a target)",
-                    null,
-                    FitUpdate::projectedLossAtTarget),
-            new RunGauge(
-                    RUN_LOSS_GIVEN_UP,
-                    "Relative loss given up by stopping now and cooling down instead of training to the target",
-                    null,
-                    FitUpdate::lossGivenUp),
-            new RunGauge(
-                    RUN_LOSS_GIVEN_UP_UPPER,
-                    "Upper 95% bound of the relative loss given up by stopping now",
-                    null,
-                    FitUpdate::lossGivenUpUpper),
-            new RunGauge(RUN_D2, "Largest D2 (tokens trained on top of the base) seen", "tokens", FitUpdate::d2Tokens));
-
     private final StreamCounters counters;
     private final MetricsConfig config;
     private final Clock clock;
@@ -221,12 +171,7 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     private volatile MeterRegistry registry;
-    private Counter runsDropped;
-    private Timer fitTimer;
-    private Counter webhookOk;
-    private Counter webhookFailed;
-    private Counter ingestPublished;
-    private Counter ingestRejected;
+    private FixedMeters fixed;
 
     private SatwatchMetrics(StreamCounters counters, MetricsConfig config, Clock clock) {
         this.counters = Objects.requireNonNull(counters, "counters");
@@ -264,7 +209,7 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
             if (this.registry != null) {
                 throw new IllegalStateException("already bound to a registry");
             }
-            registerFixed(registry);
+            fixed = new FixedMeters(registry, counters, tracked);
             new JvmMemoryMetrics().bindTo(registry);
             JvmGcMetrics gc = new JvmGcMetrics();
             gc.bindTo(registry);
@@ -275,71 +220,6 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
             this.registry = registry;
         }
         counters.addListener(this);
-    }
-
-    private void registerFixed(MeterRegistry r) {
-        eventCounter(r, "accepted", StreamCounters.Result.ACCEPTED);
-        eventCounter(r, "duplicate", StreamCounters.Result.DUPLICATE);
-        eventCounter(r, "invalid", StreamCounters.Result.DEAD_LETTERED);
-        for (AlertType type : AlertType.values()) {
-            alertCounter(r, type, "open", c -> c.alertsOpened(type));
-            alertCounter(r, type, "resolved", c -> c.alertsResolved(type));
-        }
-        FunctionCounter.builder(FITS, counters, StreamCounters::fits)
-                .description("Fit updates written to satwatch.fits")
-                .baseUnit("fits")
-                .register(r);
-        FunctionCounter.builder(LAWS_PUBLISHED, counters, StreamCounters::lawsPublished)
-                .description("Reuse laws the calibrator published to satwatch.laws")
-                .register(r);
-        FunctionCounter.builder(RUNS_EVICTED, counters, StreamCounters::evicted)
-                .description("Finished or stalled runs evicted to stay under limits.max.runs.per.partition")
-                .register(r);
-        fitTimer = Timer.builder(FIT)
-                .description("Duration of the tracker calls that refitted a run (fit, estimates and fit rules)")
-                .register(r);
-        Gauge.builder(RUNS_TRACKED, tracked, AtomicInteger::get)
-                .description("Runs with exported per-run series on this instance")
-                .register(r);
-        runsDropped = Counter.builder(RUNS_DROPPED)
-                .description("Runs not exported because metrics.max.runs runs already were (each counted once)")
-                .register(r);
-        webhookOk = webhookCounter(r, "ok");
-        webhookFailed = webhookCounter(r, "failed");
-        ingestPublished = ingestCounter(r, "published");
-        ingestRejected = ingestCounter(r, "rejected");
-    }
-
-    private void eventCounter(MeterRegistry r, String result, StreamCounters.Result which) {
-        FunctionCounter.builder(EVENTS, counters, c -> c.count(which))
-                .description("Records read from satwatch.events, by what became of them")
-                .baseUnit("events")
-                .tag(TAG_RESULT, result)
-                .register(r);
-    }
-
-    private void alertCounter(MeterRegistry r, AlertType type, String state, ToDoubleFunction<StreamCounters> f) {
-        FunctionCounter.builder(ALERTS, counters, f)
-                .description("Alert transitions written to satwatch.alerts, by type and state")
-                .baseUnit("alerts")
-                .tags(TAG_TYPE, type.name(), TAG_STATE, state)
-                .register(r);
-    }
-
-    private static Counter webhookCounter(MeterRegistry r, String result) {
-        return Counter.builder(WEBHOOK_DELIVERIES)
-                .description("Alert webhook deliveries, by result (failed = gave up after every attempt)")
-                .baseUnit("deliveries")
-                .tag(TAG_RESULT, result)
-                .register(r);
-    }
-
-    private static Counter ingestCounter(MeterRegistry r, String result) {
-        return Counter.builder(INGEST_EVENTS)
-                .description("Event lines received by POST /api/events, by result")
-                .baseUnit("events")
-                .tag(TAG_RESULT, result)
-                .register(r);
     }
 
     /**
@@ -361,7 +241,7 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
     /** Counts one webhook delivery: {@code ok} when it succeeded, else after its last failed attempt. */
     public void recordWebhookDelivery(boolean ok) {
         requireRegistry();
-        (ok ? webhookOk : webhookFailed).increment();
+        (ok ? fixed.webhookOk : fixed.webhookFailed).increment();
     }
 
     /** Counts event lines of one POST /api/events: published as they were, and rejected (dead-lettered). */
@@ -370,8 +250,8 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
             throw new IllegalArgumentException("counts must not be negative: " + published + ", " + rejected);
         }
         requireRegistry();
-        ingestPublished.increment(published);
-        ingestRejected.increment(rejected);
+        fixed.ingestPublished.increment(published);
+        fixed.ingestRejected.increment(rejected);
     }
 
     /**
@@ -422,18 +302,11 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
             String setting = settingTag(fit.setting());
             s.latest = fit;
             if (!s.fitMeters.isEmpty() && !setting.equals(s.fitSetting)) {
-                removeAll(s.fitMeters);
+                RunSeries.removeAll(registry, s.fitMeters);
             }
             if (s.fitMeters.isEmpty()) {
                 s.fitSetting = setting;
-                Tags tags = Tags.of(TAG_RUN, s.runId, TAG_SETTING, setting);
-                for (RunGauge g : RUN_GAUGES) {
-                    s.fitMeters.add(Gauge.builder(g.name(), s, series -> series.value(g.value()))
-                            .description(g.description())
-                            .baseUnit(g.baseUnit())
-                            .tags(tags)
-                            .register(registry));
-                }
+                s.registerFitGauges(registry);
             }
         }
     }
@@ -454,24 +327,13 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
             if (s == null || s.openAlerts.containsKey(alert.type())) {
                 return;
             }
-            s.openAlerts.put(
-                    alert.type(),
-                    Gauge.builder(RUN_ALERTS_OPEN, s, series -> 1.0)
-                            .description("1 while an alert of this type is open for the run; absent otherwise")
-                            .tags(
-                                    TAG_RUN,
-                                    s.runId,
-                                    TAG_SETTING,
-                                    settingTag(alert.setting()),
-                                    TAG_TYPE,
-                                    alert.type().name())
-                            .register(registry));
+            s.registerOpenAlert(registry, alert.type(), settingTag(alert.setting()));
         }
     }
 
     @Override
     public void onRefit(Duration elapsed) {
-        Timer t = fitTimer;
+        Timer t = fixed == null ? null : fixed.fitTimer;
         if (t != null) {
             t.record(elapsed);
         }
@@ -504,7 +366,7 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
         counters.removeListener(this);
         synchronized (lock) {
             for (RunSeries s : runs.values()) {
-                removeSeries(s);
+                s.removeFrom(registry);
             }
             runs.clear();
             finishing.clear();
@@ -528,7 +390,7 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
         }
         if (runs.size() >= config.maxRuns()) {
             if (dropped.add(runId)) {
-                runsDropped.increment();
+                fixed.runsDropped.increment();
                 LOG.warn(
                         "run {} is not exported as metrics: {} runs already are (metrics.max.runs)",
                         runId,
@@ -558,23 +420,10 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
             it.remove();
             RunSeries s = runs.remove(e.getKey());
             if (s != null) {
-                removeSeries(s);
+                s.removeFrom(registry);
             }
             tracked.set(runs.size());
         }
-    }
-
-    private void removeSeries(RunSeries s) {
-        removeAll(s.fitMeters);
-        removeAll(s.openAlerts.values());
-    }
-
-    /** Removes the meters from the registry and empties the collection. */
-    private void removeAll(Collection<Meter> meters) {
-        for (Meter m : meters) {
-            registry.remove(m);
-        }
-        meters.clear();
     }
 
     private MeterRegistry requireRegistry() {
@@ -586,29 +435,6 @@ public final class SatwatchMetrics implements MeterBinder, StreamCounters.Listen
     }
 
     private static String settingTag(String setting) {
-        return setting == null || setting.isBlank() ? RunTracker.DEFAULT_SETTING : setting;
-    }
-
-    /** One per-run gauge: name, description, base unit (null when none), and the value it reads off a fit. */
-    private record RunGauge(String name, String description, String baseUnit, ToDoubleFunction<FitUpdate> value) {}
-
-    /** A run's exported state: the latest fit (read by gauges without the lock) and its registered meters. */
-    private static final class RunSeries {
-        final String runId;
-        volatile FitUpdate latest;
-        /** Guarded by the metrics lock, as are the fields below. */
-        String fitSetting;
-
-        final List<Meter> fitMeters = new ArrayList<>();
-        final Map<AlertType, Meter> openAlerts = new EnumMap<>(AlertType.class);
-
-        RunSeries(String runId) {
-            this.runId = runId;
-        }
-
-        double value(ToDoubleFunction<FitUpdate> f) {
-            FitUpdate u = latest;
-            return u == null ? Double.NaN : f.applyAsDouble(u);
-        }
+        return setting == null || setting.isBlank() ? RunMeta.DEFAULT_SETTING : setting;
     }
 }

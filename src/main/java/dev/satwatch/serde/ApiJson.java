@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.Numbers;
 import dev.satwatch.fit.CurveBin;
 import dev.satwatch.fit.CurveSummary;
-import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.track.RunState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -124,7 +124,7 @@ public final class ApiJson {
         if (summary != null) {
             for (CurveBin b : summary.bins()) {
                 ObjectNode o = bins.addObject();
-                JsonFields.number(o, "d2_tokens", b.d2() * ReuseLaw.TOKENS_PER_BILLION);
+                JsonFields.number(o, "d2_tokens", b.d2() * Numbers.TOKENS_PER_BILLION);
                 JsonFields.number(o, "loss", b.meanLoss());
                 JsonFields.number(o, "std", b.stdLoss());
                 o.put("count", b.count());

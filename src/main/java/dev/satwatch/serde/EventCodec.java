@@ -1,5 +1,13 @@
 package dev.satwatch.serde;
 
+import static dev.satwatch.serde.JsonValues.clip;
+import static dev.satwatch.serde.JsonValues.count;
+import static dev.satwatch.serde.JsonValues.describe;
+import static dev.satwatch.serde.JsonValues.number;
+import static dev.satwatch.serde.JsonValues.string;
+import static dev.satwatch.serde.JsonValues.timestamp;
+import static dev.satwatch.serde.JsonValues.tokens;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
@@ -18,15 +26,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.TemporalAccessor;
-import java.util.Locale;
 
 /**
  * Encodes and decodes the {@code satwatch.events} records of DESIGN §3: UTF-8 JSON, one object per
@@ -108,9 +108,6 @@ public final class EventCodec {
     private static final ParseResult OVERSIZE =
             new ParseResult.Invalid("record exceeds " + MAX_RECORD_BYTES + " bytes", null);
 
-    /** Longest quoted input value or parser message put into a reason, so reasons stay short. */
-    private static final int MAX_QUOTED_CHARS = 80;
-
     // Non-numeric numbers on: Python's json.dumps writes NaN/Infinity as bare tokens by default. The fast double
     // parser/writer (Jackson's FastDoubleParser and Schubfach) give the same doubles as the JDK's; the JDK's
     // parseDouble was 3 % of the stream thread (JFR, BENCHMARKS.md §6).
@@ -182,7 +179,7 @@ public final class EventCodec {
     public static byte[] toJson(RunEvent event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            write(g, event);
+            EventWriter.write(g, event);
         } catch (IOException e) {
             // A ByteArrayOutputStream does not fail; keep the signature free of checked exceptions.
             throw new UncheckedIOException(e);
@@ -193,102 +190,6 @@ public final class EventCodec {
     /** Encodes an event as one JSON object string; see {@link #toJson(RunEvent)}. */
     public static String toJsonString(RunEvent event) {
         return new String(toJson(event), StandardCharsets.UTF_8);
-    }
-
-    private static void write(JsonGenerator g, RunEvent event) throws IOException {
-        g.writeStartObject();
-        if (event instanceof RunStarted s) {
-            writeHead(g, RUN_STARTED, s.runId(), s.ts());
-            writeMeta(g, s.meta());
-            writeSchedule(g, s.schedule());
-            if (s.branchOf() != null) {
-                g.writeStringField("branch_of", s.branchOf());
-            }
-            writeIfPresent(g, "branch_at_d2_tokens", s.branchAtD2Tokens());
-        } else if (event instanceof LossPoint l) {
-            writeHead(g, LOSS, l.runId(), l.ts());
-            if (l.step() >= 0) {
-                g.writeNumberField("step", l.step());
-            }
-            writeIfPresent(g, "d2_tokens", l.d2Tokens());
-            if (Double.isFinite(l.loss())) {
-                g.writeNumberField("loss", l.loss());
-            } else {
-                g.writeStringField("loss", nonFiniteName(l.loss()));
-            }
-            g.writeStringField("split", l.split() != null ? l.split() : LossPoint.VAL);
-            writeIfPresent(g, "lr", l.lr());
-            writeMeta(g, l.meta());
-        } else if (event instanceof RunFinished f) {
-            writeHead(g, RUN_FINISHED, f.runId(), f.ts());
-            if (f.status() != null) {
-                g.writeStringField("status", f.status());
-            }
-        } else {
-            throw new IllegalArgumentException("unknown event class " + event.getClass());
-        }
-        g.writeEndObject();
-    }
-
-    private static void writeHead(JsonGenerator g, String type, String runId, Instant ts) throws IOException {
-        g.writeStringField("type", type);
-        g.writeStringField("run_id", runId);
-        if (ts != null) {
-            g.writeStringField("ts", ts.toString());
-        }
-    }
-
-    private static void writeMeta(JsonGenerator g, RunMeta meta) throws IOException {
-        if (meta == null) {
-            return;
-        }
-        if (meta.setting() != null) {
-            g.writeStringField("setting", meta.setting());
-        }
-        if (meta.baseModel() != null) {
-            g.writeStringField("base_model", meta.baseModel());
-        }
-        writeIfPresent(g, "d1_tokens", meta.d1Tokens());
-        writeIfPresent(g, "params", meta.params());
-        writeIfPresent(g, "target_d2_tokens", meta.targetD2Tokens());
-        if (meta.tokensPerStep() != 0) {
-            g.writeNumberField("tokens_per_step", meta.tokensPerStep());
-        }
-        writeIfPresent(g, "cost_per_billion_tokens", meta.costPerBillionTokens());
-    }
-
-    private static void writeSchedule(JsonGenerator g, PlannedSchedule schedule) throws IOException {
-        if (schedule == null) {
-            return;
-        }
-        g.writeObjectFieldStart("schedule");
-        g.writeStringField("type", schedule.type());
-        writeIfPresent(g, "warmup_tokens", schedule.warmupTokens());
-        writeIfPresent(g, "cooldown_fraction", schedule.cooldownFraction());
-        if (schedule.cooldownShape() != null) {
-            g.writeStringField("cooldown_shape", schedule.cooldownShape());
-        }
-        writeIfPresent(g, "peak_lr", schedule.peakLr());
-        writeIfPresent(g, "final_lr", schedule.finalLr());
-        g.writeEndObject();
-    }
-
-    private static void writeIfPresent(JsonGenerator g, String name, double value) throws IOException {
-        if (Double.isNaN(value)) {
-            return;
-        }
-        if (Double.isFinite(value)) {
-            g.writeNumberField(name, value);
-        } else {
-            g.writeStringField(name, nonFiniteName(value));
-        }
-    }
-
-    private static String nonFiniteName(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        return v > 0 ? "Infinity" : "-Infinity";
     }
 
     /** Field values of one record; absent numbers are NaN (tokens) or -1 (integers). */
@@ -483,228 +384,6 @@ public final class EventCodec {
         return new PlannedSchedule(type, warmup, cooldown, shape, peak, fin);
     }
 
-    private static String string(JsonParser p, JsonToken v, String field) throws IOException, FieldError {
-        if (v == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
-        if (v == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        throw new FieldError(field + " must be a string, not " + describe(v), field);
-    }
-
-    /** A number, a non-finite spelling, or NaN for null; anything else is an error. */
-    private static double number(JsonParser p, JsonToken v, String field) throws IOException, FieldError {
-        switch (v) {
-            case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case VALUE_NULL:
-                return Double.NaN;
-            case VALUE_STRING:
-                String s = p.getText();
-                double nonFinite = nonFinite(s);
-                if (Double.isFinite(nonFinite)) {
-                    throw new FieldError(field + " is not a number ('" + clip(s) + "')", field);
-                }
-                return nonFinite;
-            default:
-                throw new FieldError(field + " is not a number (" + describe(v) + ")", field);
-        }
-    }
-
-    /** A token count: absent (NaN) for null, otherwise finite and non-negative. */
-    private static double tokens(JsonParser p, JsonToken v, String field) throws IOException, FieldError {
-        if (v == JsonToken.VALUE_NULL) {
-            return Double.NaN;
-        }
-        double x = number(p, v, field);
-        if (!Double.isFinite(x)) {
-            throw new FieldError(field + " is not finite (" + x + ")", field);
-        }
-        if (x < 0) {
-            throw new FieldError(field + " is negative (" + x + ")", field);
-        }
-        return x;
-    }
-
-    /** A non-negative integer ({@code -1} for null); integral floats are accepted. */
-    private static long count(JsonParser p, JsonToken v, String field) throws IOException, FieldError {
-        if (v == JsonToken.VALUE_NULL) {
-            return -1;
-        }
-        if (v == JsonToken.VALUE_NUMBER_INT) {
-            JsonParser.NumberType type = p.getNumberType();
-            if (type == JsonParser.NumberType.BIG_INTEGER) {
-                throw new FieldError(field + " is too large", field);
-            }
-            long n = p.getLongValue();
-            if (n < 0) {
-                throw new FieldError(field + " is negative (" + n + ")", field);
-            }
-            return n;
-        }
-        double x = number(p, v, field);
-        if (!Double.isFinite(x)) {
-            throw new FieldError(field + " is not finite (" + x + ")", field);
-        }
-        if (x < 0) {
-            throw new FieldError(field + " is negative (" + x + ")", field);
-        }
-        if (x != Math.rint(x) || x >= 0x1p63) {
-            throw new FieldError(field + " is not an integer (" + x + ")", field);
-        }
-        return (long) x;
-    }
-
-    private static Instant timestamp(JsonParser p, JsonToken v) throws IOException, FieldError {
-        switch (v) {
-            case VALUE_NULL:
-                return null;
-            case VALUE_STRING:
-                String text = p.getText();
-                // Python's str(datetime) separates date and time with a space; ISO-8601 wants a T.
-                String s = text.length() > 10 && text.charAt(10) == ' '
-                        ? text.substring(0, 10) + 'T' + text.substring(11)
-                        : text;
-                Instant fast = fastUtcInstant(s);
-                if (fast != null) {
-                    return fast;
-                }
-                try {
-                    TemporalAccessor parsed =
-                            DateTimeFormatter.ISO_DATE_TIME.parseBest(s, ZonedDateTime::from, LocalDateTime::from);
-                    return parsed instanceof ZonedDateTime z
-                            ? z.toInstant()
-                            : ((LocalDateTime) parsed).toInstant(ZoneOffset.UTC);
-                } catch (DateTimeException e) {
-                    throw new FieldError("ts is not an ISO-8601 timestamp ('" + clip(text) + "')", "ts");
-                }
-            case VALUE_NUMBER_INT:
-            case VALUE_NUMBER_FLOAT:
-                double seconds = p.getDoubleValue();
-                // About ±3000 years around 1970: outside that it is not a plausible epoch time.
-                if (!(Math.abs(seconds) < 1e11)) {
-                    throw new FieldError("ts is not a plausible epoch time in seconds (" + seconds + ")", "ts");
-                }
-                double whole = Math.floor(seconds);
-                return Instant.ofEpochSecond((long) whole, Math.round((seconds - whole) * 1e9));
-            default:
-                throw new FieldError("ts must be an ISO-8601 string or epoch seconds, not " + describe(v), "ts");
-        }
-    }
-
-    /**
-     * Parses the common {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} form without a formatter (several
-     * times faster than {@link Instant#parse}); returns null for any other form, which the caller then
-     * hands to the full ISO parser.
-     */
-    static Instant fastUtcInstant(String s) {
-        int n = s.length();
-        if (n < 20 || n > 30 || s.charAt(n - 1) != 'Z') {
-            return null;
-        }
-        if (s.charAt(4) != '-'
-                || s.charAt(7) != '-'
-                || s.charAt(10) != 'T'
-                || s.charAt(13) != ':'
-                || s.charAt(16) != ':') {
-            return null;
-        }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 7);
-        int day = digits(s, 8, 10);
-        int hour = digits(s, 11, 13);
-        int minute = digits(s, 14, 16);
-        int second = digits(s, 17, 19);
-        if (year < 0
-                || month < 1
-                || month > 12
-                || day < 1
-                || hour < 0
-                || hour > 23
-                || minute < 0
-                || minute > 59
-                || second < 0
-                || second > 59) {
-            return null;
-        }
-        int nanos = 0;
-        if (n > 20) {
-            if (s.charAt(19) != '.' || n - 21 > 9 || n - 21 < 1) {
-                return null;
-            }
-            int frac = digits(s, 20, n - 1);
-            if (frac < 0) {
-                return null;
-            }
-            nanos = frac;
-            for (int i = n - 21; i < 9; i++) {
-                nanos *= 10;
-            }
-        }
-        long epochDay;
-        try {
-            epochDay = LocalDate.of(year, month, day).toEpochDay();
-        } catch (DateTimeException e) {
-            return null; // e.g. 31 April: the full parser reports it
-        }
-        return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nanos);
-    }
-
-    /** The decimal value of {@code s[from, to)}, or -1 if any character is not an ASCII digit. */
-    private static int digits(String s, int from, int to) {
-        int v = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
-    }
-
-    /**
-     * The value of a non-finite spelling ({@code nan}, {@code inf}, {@code infinity}, optionally
-     * signed, any case); {@code 0.0} (finite) for any other text.
-     */
-    static double nonFinite(String s) {
-        String t = s.trim();
-        double sign = 1;
-        if (t.startsWith("+") || t.startsWith("-")) {
-            sign = t.charAt(0) == '-' ? -1 : 1;
-            t = t.substring(1);
-        }
-        String lower = t.toLowerCase(Locale.ROOT);
-        if (lower.equals("nan")) {
-            return Double.NaN;
-        }
-        if (lower.equals("inf") || lower.equals("infinity")) {
-            return sign * Double.POSITIVE_INFINITY;
-        }
-        return 0.0;
-    }
-
-    private static String describe(JsonToken t) {
-        return switch (t) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> String.valueOf(t);
-        };
-    }
-
-    private static String clip(String s) {
-        if (s == null) {
-            return "";
-        }
-        return s.length() <= MAX_QUOTED_CHARS ? s : s.substring(0, MAX_QUOTED_CHARS) + "...";
-    }
-
     private static int utf8Length(String s) {
         int bytes = 0;
         for (int i = 0; i < s.length(); i++) {
@@ -723,18 +402,5 @@ public final class EventCodec {
             }
         }
         return bytes;
-    }
-
-    /** A field-level rejection; carries no stack trace because it is control flow, not a bug. */
-    private static final class FieldError extends Exception {
-        private static final long serialVersionUID = 1L;
-        private final String reason;
-        private final String field;
-
-        FieldError(String reason, String field) {
-            super(reason, null, false, false);
-            this.reason = reason;
-            this.field = field;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.satwatch.stream;
 
+import dev.satwatch.config.Topics;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.serde.EventCodec;
 import dev.satwatch.serde.ParseResult;
@@ -8,8 +9,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * First step of the topology: validates each {@code satwatch.events} record with {@link EventCodec#parse(byte[])}
- * and routes it:
+ * First step of the topology: validates each {@code satwatch.events} record, and each record coming back from the
+ * re-keyed topic, with {@link EventCodec#parse(byte[])} and routes it:
  *
  * <ul>
  *   <li>invalid → {@value StreamNames#DEAD_LETTER_SINK} with the reason in {@code satwatch.dlq.*} headers;
@@ -19,12 +20,13 @@ import org.apache.kafka.streams.processor.api.Record;
  *       That internal topic has as many partitions as {@code satwatch.events} and Kafka's default partitioner
  *       hashes the run_id as a producer keying by run_id would, so the event reaches the task that owns its run's
  *       state (the DSL's repartition step, by hand). Its order relative to the run's correctly keyed events is not
- *       guaranteed; the tracker treats it as any out-of-order event.
+ *       guaranteed; the tracker treats it as any out-of-order event. Read back from that topic, it comes through here
+ *       again (parsed a second time, not counted as input again) and goes to the run processor.
  * </ul>
  *
- * Dead letters and re-keyed records carry the ORIGINAL bytes. The edge to the run processor carries the decoded event
- * instead (its value type is {@code Object}: a decoded event from here, bytes from the re-keyed topic) because parsing
- * twice cost 3–4 % of the stream thread's samples (JFR, BENCHMARKS.md §6).
+ * Dead letters and re-keyed records carry the ORIGINAL bytes. The edge to the run processor carries the decoded
+ * {@link RunEvent} instead (so the output value type is {@code Object}): the run processor never parses, and has one
+ * typed input, and a correctly keyed event is parsed once (BENCHMARKS.md §6).
  *
  * <p>Counts every input record ({@link StreamCounters#input()}) and every dead letter. One instance per task; not
  * thread-safe (Kafka Streams calls it from one thread).
@@ -46,7 +48,12 @@ public final class EventParseProcessor implements Processor<String, byte[], Stri
 
     @Override
     public void process(Record<String, byte[]> record) {
-        counters.recordInput();
+        boolean rekeyed = context.recordMetadata()
+                .map(m -> Topics.EVENTS_BY_RUN.name().equals(m.topic()))
+                .orElse(false);
+        if (!rekeyed) {
+            counters.recordInput(); // a re-keyed record was counted when it first arrived
+        }
         ParseResult parsed = EventCodec.parse(record.value());
         if (parsed instanceof ParseResult.Invalid invalid) {
             counters.record(StreamCounters.Result.DEAD_LETTERED);
@@ -55,8 +62,8 @@ public final class EventParseProcessor implements Processor<String, byte[], Stri
         }
         RunEvent event = ((ParseResult.Ok) parsed).event();
         String runId = event.runId();
-        if (runId.equals(record.key())) {
-            context.forward(record.withValue(event), StreamNames.RUN_PROCESSOR);
+        if (rekeyed || runId.equals(record.key())) {
+            context.forward(record.withKey(runId).withValue(event), StreamNames.RUN_PROCESSOR);
         } else {
             context.forward(record.withKey(runId), StreamNames.EVENTS_BY_RUN_SINK);
         }

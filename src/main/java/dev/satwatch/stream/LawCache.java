@@ -3,6 +3,7 @@ package dev.satwatch.stream;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.serde.LawFileException;
 import dev.satwatch.serde.LawJson;
+import dev.satwatch.track.LawLookup;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,12 +16,12 @@ import org.slf4j.LoggerFactory;
  * Reads laws from the global {@value StreamNames#LAWS_STORE}, parsing each setting's document
  * ({@link LawJson}, one entry for the setting) only when its bytes change. Gives each law a {@linkplain
  * #version(String) version}, a 64-bit digest of its five constants, so the run processor can tell that a setting's
- * law changed since a run last used it; republishing the same constants keeps the version.
+ * law changed since a run last used it ({@link LawVersions}); republishing the same constants keeps the version.
  *
  * <p>A document that does not parse, or has no entry for its key, counts as no law (version 0) and is logged once
  * per distinct bad value: a bad law must not stop the app. One instance per task; not thread-safe.
  */
-final class LawCache {
+final class LawCache implements LawLookup {
 
     private static final Logger LOG = LoggerFactory.getLogger(LawCache.class);
 
@@ -37,7 +38,8 @@ final class LawCache {
     }
 
     /** The law for {@code setting}, null when none (or when its document is bad). */
-    ReuseLaw law(String setting) {
+    @Override
+    public ReuseLaw forSetting(String setting) {
         Cached c = lookup(setting);
         return c == null ? null : c.law();
     }

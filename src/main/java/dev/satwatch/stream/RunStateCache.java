@@ -1,8 +1,8 @@
 package dev.satwatch.stream;
 
+import dev.satwatch.track.LruMap;
 import dev.satwatch.track.RunState;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,7 +19,7 @@ import java.util.Map;
  * then failed is never handed out again. (The entry stays in the map, emptied: one hash lookup per take and per put,
  * no node allocated per event.)
  *
- * <p>Bounded: at most {@code capacity} entries, least recently used evicted first. Create in
+ * <p>Bounded: at most {@code capacity} entries, least recently used evicted first ({@link LruMap}). Create in
  * {@code Processor#init}, {@link #clear} in {@code close}. Not thread-safe (one stream task).
  */
 final class RunStateCache {
@@ -46,14 +46,7 @@ final class RunStateCache {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive: " + capacity);
         }
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.entries = new LruMap<>(capacity, 16);
     }
 
     /**

@@ -16,11 +16,11 @@ import org.apache.kafka.streams.state.Stores;
  * every name a {@link StreamNames} constant. {@code demo}, {@code run} and every topology test call this method.
  *
  * <pre>
- * satwatch.events ─► event-parse ─┬─ invalid ─────────────────────────────► satwatch.dead-letter
- *                                 ├─ key = run_id ─────────────┐
- *                                 └─ other key ─► satwatch.events-by-run ─► run-processor ─┬─► satwatch.fits
- *                                                      (run-state-store, run-law-store)    ├─► satwatch.alerts
- *                                                      reads global laws-store ◄──┐        └─► satwatch.finished-runs
+ * satwatch.events ───────┬─► event-parse ─┬─ invalid ──────────────────► satwatch.dead-letter
+ * satwatch.events-by-run ─┘                ├─ other key ───────────────► satwatch.events-by-run
+ *                                          └─ key = run_id, or re-keyed ► run-processor ─┬─► satwatch.fits
+ *                                  (run-state-store, run-law-store)                      ├─► satwatch.alerts
+ *                                  reads global laws-store ◄──┐                          └─► satwatch.finished-runs
  * satwatch.finished-runs ─► law-calibration (calibration-store) ─► satwatch.laws ─┴─ laws-store-updater
  * </pre>
  */
@@ -42,30 +42,28 @@ public final class SatwatchTopology {
                 Topics.EVENTS.keySerde().deserializer(),
                 Topics.EVENTS.valueSerde().deserializer(),
                 Topics.EVENTS.name());
-        t.addProcessor(StreamNames.EVENT_PARSE, () -> new EventParseProcessor(counters), StreamNames.EVENTS_SOURCE);
+        t.addSource(
+                StreamNames.EVENTS_BY_RUN_SOURCE,
+                Topics.EVENTS_BY_RUN.keySerde().deserializer(),
+                Topics.EVENTS_BY_RUN.valueSerde().deserializer(),
+                Topics.EVENTS_BY_RUN.name());
+        // Re-keyed events come back through the parser, so the run processor has one typed input.
+        t.addProcessor(
+                StreamNames.EVENT_PARSE,
+                () -> new EventParseProcessor(counters),
+                StreamNames.EVENTS_SOURCE,
+                StreamNames.EVENTS_BY_RUN_SOURCE);
         t.addSink(
                 StreamNames.EVENTS_BY_RUN_SINK,
                 Topics.EVENTS_BY_RUN.name(),
                 Topics.EVENTS_BY_RUN.keySerde().serializer(),
                 Topics.EVENTS_BY_RUN.valueSerde().serializer(),
                 StreamNames.EVENT_PARSE);
-        t.addSource(
-                StreamNames.EVENTS_BY_RUN_SOURCE,
-                Topics.EVENTS_BY_RUN.keySerde().deserializer(),
-                Topics.EVENTS_BY_RUN.valueSerde().deserializer(),
-                Topics.EVENTS_BY_RUN.name());
 
         t.addProcessor(
                 StreamNames.RUN_PROCESSOR,
-                () -> new RunProcessor(
-                        RunTracker.create(config.tracker()),
-                        config.punctuationInterval(),
-                        config.finishedRunRetention(),
-                        config.limits(),
-                        config.stores().decodedStatesPerTask(config.topicPartitions()),
-                        counters),
-                StreamNames.EVENT_PARSE,
-                StreamNames.EVENTS_BY_RUN_SOURCE);
+                () -> new RunProcessor(RunTracker.create(config.tracker()), config, counters),
+                StreamNames.EVENT_PARSE);
         // The run stores are written on every event: the record cache keeps each run's latest value until the
         // commit (or an eviction), so RocksDB and the changelog see one write per run and commit instead of one per
         // event (the changelog stays complete: the cache is flushed before every commit).

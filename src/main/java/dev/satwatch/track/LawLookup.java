@@ -4,7 +4,7 @@ import dev.satwatch.law.ReuseLaw;
 
 /**
  * Where the tracker finds the current law of a setting (in the topology: the {@code satwatch.laws} GlobalKTable).
- * Runs without a setting are looked up as {@link RunTracker#DEFAULT_SETTING}.
+ * Runs without a setting are looked up as {@link dev.satwatch.event.RunMeta#DEFAULT_SETTING}.
  */
 @FunctionalInterface
 public interface LawLookup {

@@ -6,6 +6,7 @@ import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.fit.PowerLaw;
 import dev.satwatch.fit.SummaryConfig;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,16 +78,11 @@ public final class RunState {
     String fitSplit;
     long fitSequence;
     int pointsSinceFit;
-    /** Free-fit parameters (e, b, alpha) for the next warm start; NaN before the first converged fit. */
-    double warmE = Double.NaN;
+    /** Free-fit parameters for the next warm start; {@link PowerLaw#NONE} before the first converged fit. */
+    PowerLaw warm = PowerLaw.NONE;
+    /** The decision curve the spike rule compares points with; {@link PowerLaw#NONE} before a reliable fit. */
+    PowerLaw curve = PowerLaw.NONE;
 
-    double warmB = Double.NaN;
-    double warmAlpha = Double.NaN;
-    /** The decision curve (e, b, alpha) the spike rule compares points with; NaN before a reliable fit. */
-    double curveE = Double.NaN;
-
-    double curveB = Double.NaN;
-    double curveAlpha = Double.NaN;
     FitUpdate lastFit;
     AlertState alerts = AlertState.create();
     /**
@@ -245,8 +241,8 @@ public final class RunState {
         }
         w.putString(fitSplit);
         w.putVarLong(fitSequence).putVarLong(pointsSinceFit);
-        w.putDouble(warmE).putDouble(warmB).putDouble(warmAlpha);
-        w.putDouble(curveE).putDouble(curveB).putDouble(curveAlpha);
+        w.putDouble(warm.e()).putDouble(warm.b()).putDouble(warm.alpha());
+        w.putDouble(curve.e()).putDouble(curve.b()).putDouble(curve.alpha());
         w.putVarLong(splits.size());
         for (Map.Entry<String, SplitTrack> e : splits.entrySet()) {
             w.putString(e.getKey());
@@ -319,12 +315,8 @@ public final class RunState {
         s.fitSplit = r.getString();
         s.fitSequence = r.getNonNegative(Long.MAX_VALUE);
         s.pointsSinceFit = (int) r.getNonNegative(Integer.MAX_VALUE);
-        s.warmE = r.getDouble();
-        s.warmB = r.getDouble();
-        s.warmAlpha = r.getDouble();
-        s.curveE = r.getDouble();
-        s.curveB = r.getDouble();
-        s.curveAlpha = r.getDouble();
+        s.warm = new PowerLaw(r.getDouble(), r.getDouble(), r.getDouble());
+        s.curve = new PowerLaw(r.getDouble(), r.getDouble(), r.getDouble());
         int n = (int) r.getNonNegative(MAX_SPLITS);
         for (int i = 0; i < n; i++) {
             String name = r.getString();

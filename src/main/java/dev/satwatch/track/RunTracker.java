@@ -17,12 +17,12 @@ import dev.satwatch.fit.AddResult;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.fit.FitResult;
 import dev.satwatch.fit.LocalTrend;
+import dev.satwatch.fit.PowerLaw;
 import dev.satwatch.law.CalibrationRun;
 import dev.satwatch.law.ReuseLaw;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -53,21 +53,15 @@ import java.util.Objects;
  * one {@link FitUpdate} (sequence 1, 2, ...) and runs the fit rules. {@link #onWallClock} opens STALLED after
  * {@code stalledAfter} of silence and, after {@code finishAfterStalled}, finishes the run once (STALLED stays open;
  * an event after that resumes the run, and its eventual run_finished reports it again). Laws are looked up by the
- * run's setting, {@link #DEFAULT_SETTING} when it has none.
+ * run's setting, {@link RunMeta#settingOrDefault()}.
  *
  * <p>Immutable and thread-safe; the {@link RunState} passed in is mutated and must have one owner. Total on data:
  * no event content makes it throw (null arguments do).
  */
 public final class RunTracker {
 
-    /** The setting of runs that name none (law lookup and {@link FinishedRun#setting()}). */
-    public static final String DEFAULT_SETTING = "default";
-
-    /** Scale factor turning a median absolute deviation into a normal standard deviation. */
-    private static final double MAD_TO_SIGMA = 1.4826;
-
-    /** Scale factor turning a mean absolute deviation into a normal standard deviation: sqrt(π/2). */
-    private static final double MEAN_ABS_TO_SIGMA = Math.sqrt(Math.PI / 2);
+    /** {@link RunMeta#DEFAULT_SETTING}, the setting of runs that name none (law lookup, {@link FinishedRun#setting()}). */
+    public static final String DEFAULT_SETTING = RunMeta.DEFAULT_SETTING;
 
     /** Early-stop assessments per unit of ln D2: one per 0.5 % step of D2. */
     private static final double ASSESS_STEPS_PER_E = 200;
@@ -77,9 +71,6 @@ public final class RunTracker {
 
     /** The {@code run_finished} status of runs that count for law calibration (DESIGN §6). */
     public static final String COMPLETED = "completed";
-
-    /** Weight of the newest point in the running mean |residual|: a memory of about 30 points. */
-    private static final double EWMA_WEIGHT = 1.0 / 30;
 
     private final TrackerConfig config;
     private final AlertRules rules;
@@ -282,16 +273,13 @@ public final class RunTracker {
         if (!state.finished) {
             double expected = Double.NaN;
             double scale = Double.NaN;
-            if (isFitSplit && Double.isFinite(state.curveAlpha)) {
-                expected = curve(state, d2);
-                scale = robustScale(state, track);
+            if (isFitSplit && Double.isFinite(state.curve.alpha())) {
+                expected = ResidualScale.expected(state.curve, d2);
+                scale = ResidualScale.robustScale(state.curve, track);
             }
             spike = rules.isSpike(loss, expected, scale);
             if (!spike && Double.isFinite(expected)) {
-                double r = Math.abs(Math.log(loss / expected));
-                track.absResidualEwma = Double.isNaN(track.absResidualEwma)
-                        ? r
-                        : track.absResidualEwma + EWMA_WEIGHT * (r - track.absResidualEwma);
+                ResidualScale.remember(track, loss, expected);
             }
             double rise = track.risingPoints > 0 ? loss / track.riseStartLoss - 1 : 0.0;
             alerts.addAll(rules.onPoint(
@@ -314,8 +302,8 @@ public final class RunTracker {
             // Switching series (train → val): the previous fit describes another curve.
             state.fitSplit = fitSplit;
             state.pointsSinceFit = 0;
-            state.warmE = state.warmB = state.warmAlpha = Double.NaN;
-            state.curveE = state.curveB = state.curveAlpha = Double.NaN;
+            state.warm = PowerLaw.NONE;
+            state.curve = PowerLaw.NONE;
         }
         if (name.equals(state.fitSplit) && added != AddResult.REJECTED) {
             state.pointsSinceFit++;
@@ -403,8 +391,9 @@ public final class RunTracker {
         SplitTrack track = state.splits.get(state.fitSplit);
         // A warm start saves work but can trap the fit (a stale start near E ≈ 0 where LM cannot move): every
         // COLD_EVERY-th refit starts cold, and only converged fits ever seed the next one.
-        boolean coldNow = cold || state.fitSequence % COLD_EVERY == COLD_EVERY - 1 || !Double.isFinite(state.warmAlpha);
-        FitResult warm = coldNow ? null : FitResult.startingAt(state.warmE, state.warmB, state.warmAlpha);
+        boolean coldNow =
+                cold || state.fitSequence % COLD_EVERY == COLD_EVERY - 1 || !Double.isFinite(state.warm.alpha());
+        PowerLaw warm = coldNow ? null : state.warm;
         RunEstimate est =
                 estimator.estimate(state.runId, state.fitSplit, state.meta, track.summary, law(laws, state.meta), warm);
         StopAssessment stop = rules.earlyStop().assess(est, state.meta.costPerBillionTokens());
@@ -413,18 +402,10 @@ public final class RunTracker {
         FitUpdate update = FitUpdates.of(est, stop, ts, state.fitSequence);
         state.lastFit = update;
         fits.add(update);
-        if (est.fit().converged()) {
-            state.warmE = est.fit().e();
-            state.warmB = est.fit().b();
-            state.warmAlpha = est.fit().alpha();
-        } else {
-            state.warmE = state.warmB = state.warmAlpha = Double.NaN;
-        }
+        state.warm = est.fit().converged() ? est.fit().powerLaw() : PowerLaw.NONE;
         FitResult decision = AlertRules.decisionFit(est);
         if (decision != null) {
-            state.curveE = decision.e();
-            state.curveB = decision.b();
-            state.curveAlpha = decision.alpha();
+            state.curve = decision.powerLaw();
         }
         if (!state.finished) {
             alerts.addAll(rules.onFit(state.alerts, context(state, ts, est.d2Tokens()), est, stop));
@@ -432,57 +413,8 @@ public final class RunTracker {
         return stop;
     }
 
-    private static double curve(RunState state, double d2Tokens) {
-        return state.curveE + state.curveB * Math.pow(ReuseLaw.billions(d2Tokens), -state.curveAlpha);
-    }
-
-    /**
-     * The noise scale of the fitted split's log residuals from the decision curve: the larger of 1.4826 × the median
-     * absolute deviation of the recent points (robust to a spike among them) and sqrt(π/2) × the running mean
-     * |residual| of past non-spike points (about 30 points of memory). The running mean keeps the scale from
-     * collapsing when a handful of recent points happen to lie close together, which at 2 % noise made the
-     * 8-point MAD alone flag healthy points as spikes.
-     */
-    private static double robustScale(RunState state, SplitTrack track) {
-        double mad = recentMadScale(state, track);
-        double running = MEAN_ABS_TO_SIGMA * track.absResidualEwma;
-        if (Double.isNaN(mad)) {
-            return running;
-        }
-        return Double.isNaN(running) ? mad : Math.max(mad, running);
-    }
-
-    private static double recentMadScale(RunState state, SplitTrack track) {
-        double[] losses = track.summary.recentLosses();
-        double[] d2s = track.summary.recentD2Tokens();
-        int n = Math.min(losses.length, d2s.length);
-        if (n < 3) {
-            return Double.NaN;
-        }
-        double[] r = new double[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = Math.log(losses[i] / curve(state, d2s[i]));
-        }
-        double med = median(r);
-        for (int i = 0; i < n; i++) {
-            r[i] = Math.abs(r[i] - med);
-        }
-        return MAD_TO_SIGMA * median(r);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-    }
-
     private static ReuseLaw law(LawLookup laws, RunMeta meta) {
-        return laws.forSetting(settingOf(meta));
-    }
-
-    private static String settingOf(RunMeta meta) {
-        return meta.setting() != null ? meta.setting() : DEFAULT_SETTING;
+        return laws.forSetting(meta.settingOrDefault());
     }
 
     private static AlertContext context(RunState state, Instant ts, double d2Fallback) {
@@ -503,6 +435,6 @@ public final class RunTracker {
         }
         CalibrationRun run =
                 new CalibrationRun(state.runId, ReuseLaw.billions(state.meta.d1Tokens()), fp.x(), fp.y(), fp.w());
-        return new FinishedRun(settingOf(state.meta), run);
+        return new FinishedRun(state.meta.settingOrDefault(), run);
     }
 }
