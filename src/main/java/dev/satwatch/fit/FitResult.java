@@ -1,6 +1,5 @@
 package dev.satwatch.fit;
 
-import java.util.Arrays;
 import org.apache.commons.math3.distribution.TDistribution;
 
 /**
@@ -13,8 +12,8 @@ import org.apache.commons.math3.distribution.TDistribution;
  * covariance and {@code converged == false}. A result that did not converge keeps the best parameters
  * known (the starting point) but {@code NaN} errors.
  *
- * <p>The covariance array is copied in and out, so instances are immutable and thread-safe;
- * {@code equals}, {@code hashCode} and {@code toString} use its contents.
+ * <p>Every component is a value (the covariance too, {@link Covariance3}), so instances are immutable and
+ * thread-safe and compare by content.
  *
  * @param e irreducible loss E, in [0, min y)
  * @param b amplitude B (&gt; 0)
@@ -24,7 +23,7 @@ import org.apache.commons.math3.distribution.TDistribution;
  * @param alphaStdErr standard error of alpha
  * @param alphaCiLow lower end of the 95 % interval of alpha
  * @param alphaCiHigh upper end of the 95 % interval of alpha
- * @param covariance 3×3 covariance of (e, b, alpha), row-major; null when not computable
+ * @param covariance covariance of (e, b, alpha); null when not computable
  * @param rmsLogResidual weighted root-mean-square log residual {@code sqrt(Σ w r² / Σ w)},
  *     {@code r = ln y − ln(e + b x^(−alpha))}
  * @param points number of usable points fitted
@@ -41,7 +40,7 @@ public record FitResult(
         double alphaStdErr,
         double alphaCiLow,
         double alphaCiHigh,
-        double[] covariance,
+        Covariance3 covariance,
         double rmsLogResidual,
         int points,
         int iterations,
@@ -70,14 +69,8 @@ public record FitResult(
         }
     }
 
-    /** Copies the covariance (when present) and requires nine entries. */
+    /** Requires a verdict. */
     public FitResult {
-        if (covariance != null) {
-            if (covariance.length != 9) {
-                throw new IllegalArgumentException("covariance must be 3x3 (9 entries), got " + covariance.length);
-            }
-            covariance = covariance.clone();
-        }
         if (reliability == null) {
             throw new IllegalArgumentException("reliability must not be null");
         }
@@ -92,12 +85,6 @@ public record FitResult(
     /** The fitted curve (e, b, alpha). */
     public PowerLaw powerLaw() {
         return new PowerLaw(e, b, alpha);
-    }
-
-    /** A copy of the 3×3 row-major covariance of (e, b, alpha), or null when not computable. */
-    @Override
-    public double[] covariance() {
-        return covariance == null ? null : covariance.clone();
     }
 
     /** True when the verdict is {@link Reliability#RELIABLE}. */
@@ -122,13 +109,7 @@ public record FitResult(
             return new Interval(Double.NaN, Double.NaN);
         }
         double p = Math.pow(x, -alpha);
-        double[] g = {1.0, p, -b * p * Math.log(x)};
-        double var = 0;
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 3; j++) {
-                var += g[i] * covariance[3 * i + j] * g[j];
-            }
-        }
+        double var = covariance.quadraticForm(1.0, p, -b * p * Math.log(x));
         double half = tQuantile(dof) * Math.sqrt(Math.max(var, 0.0));
         double mid = predict(x);
         return new Interval(mid - half, mid + half);
@@ -162,58 +143,5 @@ public record FitResult(
     private static double computeTQuantile(int dof) {
         // A null generator: the distribution is only inverted, never sampled, and seeding one is costly.
         return new TDistribution(null, dof).inverseCumulativeProbability(0.5 + CONFIDENCE / 2);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof FitResult other)) {
-            return false;
-        }
-        return Double.compare(e, other.e) == 0
-                && Double.compare(b, other.b) == 0
-                && Double.compare(alpha, other.alpha) == 0
-                && Double.compare(eStdErr, other.eStdErr) == 0
-                && Double.compare(bStdErr, other.bStdErr) == 0
-                && Double.compare(alphaStdErr, other.alphaStdErr) == 0
-                && Double.compare(alphaCiLow, other.alphaCiLow) == 0
-                && Double.compare(alphaCiHigh, other.alphaCiHigh) == 0
-                && Arrays.equals(covariance, other.covariance)
-                && Double.compare(rmsLogResidual, other.rmsLogResidual) == 0
-                && points == other.points
-                && iterations == other.iterations
-                && converged == other.converged
-                && reliability == other.reliability;
-    }
-
-    @Override
-    public int hashCode() {
-        int h = Double.hashCode(e);
-        h = 31 * h + Double.hashCode(b);
-        h = 31 * h + Double.hashCode(alpha);
-        h = 31 * h + Double.hashCode(eStdErr);
-        h = 31 * h + Double.hashCode(bStdErr);
-        h = 31 * h + Double.hashCode(alphaStdErr);
-        h = 31 * h + Double.hashCode(alphaCiLow);
-        h = 31 * h + Double.hashCode(alphaCiHigh);
-        h = 31 * h + Arrays.hashCode(covariance);
-        h = 31 * h + Double.hashCode(rmsLogResidual);
-        h = 31 * h + points;
-        h = 31 * h + iterations;
-        h = 31 * h + Boolean.hashCode(converged);
-        return 31 * h + reliability.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "FitResult[e=" + e + ", b=" + b + ", alpha=" + alpha
-                + ", eStdErr=" + eStdErr + ", bStdErr=" + bStdErr + ", alphaStdErr=" + alphaStdErr
-                + ", alphaCi=[" + alphaCiLow + ", " + alphaCiHigh + "]"
-                + ", covariance=" + Arrays.toString(covariance)
-                + ", rmsLogResidual=" + rmsLogResidual + ", points=" + points
-                + ", iterations=" + iterations + ", converged=" + converged
-                + ", reliability=" + reliability + "]";
     }
 }

@@ -352,7 +352,7 @@ public final class PowerLawFitter {
                 alphaSe,
                 alpha - half,
                 alpha + half,
-                cov,
+                Covariance3.of(cov),
                 PowerLawResults.rmsLogResidual(data, e, b, alpha),
                 shifted.n,
                 0,

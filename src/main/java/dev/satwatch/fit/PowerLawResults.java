@@ -65,7 +65,7 @@ final class PowerLawResults {
                 alphaSe,
                 alpha - half,
                 alpha + half,
-                cov,
+                cov == null ? null : Covariance3.of(cov),
                 rmsLogResidual(data, e, b, alpha),
                 data.n,
                 iterations,

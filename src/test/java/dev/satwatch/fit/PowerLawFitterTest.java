@@ -101,7 +101,7 @@ class PowerLawFitterTest {
         // Cramér–Rao standard deviations (class comment): 0.0044 and 0.0149; the estimate varies by seed.
         assertThat(easy.alphaStdErr()).isBetween(0.0030, 0.0060);
         assertThat(hard.alphaStdErr()).isBetween(0.010, 0.020);
-        assertThat(easy.covariance()[8]).isCloseTo(easy.alphaStdErr() * easy.alphaStdErr(), within(1e-15));
+        assertThat(easy.covariance().variance(2)).isCloseTo(easy.alphaStdErr() * easy.alphaStdErr(), within(1e-15));
     }
 
     @Test
@@ -407,9 +407,16 @@ class PowerLawFitterTest {
         assertThat(FitResult.failed(Reliability.NOT_CONVERGED, 5))
                 .isEqualTo(FitResult.failed(Reliability.NOT_CONVERGED, 5));
 
-        a.covariance()[0] = 42;
-        assertThat(a.covariance()[0]).isNotEqualTo(42);
-        assertThat(a).isEqualTo(b);
+        // The covariance is a value: the array it was built from cannot change it afterwards.
+        double[] entries = {1, 2, 3, 2, 5, 6, 3, 6, 9};
+        Covariance3 c = Covariance3.of(entries);
+        entries[0] = 42;
+        assertThat(c.at(0, 0)).isEqualTo(1);
+        assertThat(c).isEqualTo(Covariance3.of(1, 2, 3, 2, 5, 6, 3, 6, 9)).isNotEqualTo(Covariance3.of(entries));
+        assertThat(c.quadraticForm(1, 0, 1)).isEqualTo(1 + 3 + 3 + 9);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Covariance3.of(1, 2, 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("9 entries");
     }
 
     private static double width(FitResult.Interval interval) {
