@@ -135,175 +135,19 @@ public final class MultiPowerJointFit {
     /** Computes every trajectory's profiled sums over the grid, for fits of subsets. */
     public Prepared prepare(List<Trajectory> trajectories) {
         int kernels = C_GRID * BETAS.length * GAMMAS.length;
-        Stats[] stats = new Stats[trajectories.size()];
+        MultiPowerStats[] stats = new MultiPowerStats[trajectories.size()];
         for (int j = 0; j < stats.length; j++) {
-            stats[j] = stats(trajectories.get(j), kernels);
+            stats[j] = MultiPowerStats.of(trajectories.get(j), alphas, cs, BETAS, GAMMAS);
         }
         return new Prepared(stats, kernels);
     }
 
-    private int kernelIndex(int ci, int bi, int gi) {
-        return (ci * BETAS.length + bi) * GAMMAS.length + gi;
-    }
-
-    /** One trajectory's sums: ryy per α; rys and rss per α and kernel cell. */
-    private record Stats(boolean usable, Trajectory t, double[] ryy, double[][] rys, double[][] rss) {}
-
-    private Stats stats(Trajectory t, int kernels) {
-        int n = t.s1().length;
-        double[] w = t.w();
-        double[] y = t.y();
-        double sw = 0;
-        double my = 0;
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        double[] lnS1 = new double[n];
-        for (int i = 0; i < n; i++) {
-            sw += w[i];
-            my += w[i] * y[i];
-            lnS1[i] = Math.log(t.s1()[i]);
-            lo = Math.min(lo, lnS1[i]);
-            hi = Math.max(hi, lnS1[i]);
-        }
-        if (n < 3 || !(sw > 0) || !(hi > lo)) {
-            return new Stats(false, t, null, null, null);
-        }
-        my /= sw;
-        double[] yc = new double[n];
-        double syy = 0;
-        for (int i = 0; i < n; i++) {
-            yc[i] = y[i] - my;
-            syy += w[i] * yc[i] * yc[i];
-        }
-        // −LD per kernel cell, centred; its sums with y.
-        double[][] lc = new double[kernels][n];
-        double[] sss = new double[kernels];
-        double[] ssy = new double[kernels];
-        MultiPowerLaw.Path path = t.path();
-        int maxPieces = 0;
-        for (int i = 0; i < n; i++) {
-            maxPieces = Math.max(maxPieces, t.pieces()[i]);
-        }
-        double[] logLr = new double[maxPieces];
-        for (int p = 0; p < maxPieces; p++) {
-            logLr[p] = Math.log(path.pieceLr(p));
-        }
-        // Per point and piece before it: the LR area since the piece's end (u1) and its own (du).
-        double[][] u1s = new double[n][];
-        double[][] dus = new double[n][];
-        for (int i = 0; i < n; i++) {
-            int m = t.pieces()[i];
-            u1s[i] = new double[m];
-            dus[i] = new double[m];
-            for (int p = 0; p < m; p++) {
-                u1s[i][p] = Math.max(0, t.s1()[i] - path.pieceS1End(p));
-                dus[i][p] = Math.max(0, path.pieceS1End(p) - path.pieceS1(p));
-            }
-        }
-        for (int gi = 0; gi < GAMMAS.length; gi++) {
-            double[] z = new double[maxPieces];
-            for (int p = 0; p < maxPieces; p++) {
-                z[p] = path.pieceLr(p) > 0 ? Math.exp(-GAMMAS[gi] * logLr[p]) : Double.POSITIVE_INFINITY;
-            }
-            for (int ci = 0; ci < C_GRID; ci++) {
-                double c = cs[ci];
-                double[][] l1s = new double[n][];
-                double[][] deltas = new double[n][];
-                double[][] xs = new double[n][];
-                for (int i = 0; i < n; i++) {
-                    int m = u1s[i].length;
-                    l1s[i] = new double[m];
-                    deltas[i] = new double[m];
-                    xs[i] = new double[m];
-                    for (int p = 0; p < m; p++) {
-                        double a = c * z[p];
-                        if (a == Double.POSITIVE_INFINITY) {
-                            // A drop to LR 0: G = 1 at once (l1 = +∞ makes the mean kernel 1).
-                            l1s[i][p] = u1s[i][p] + dus[i][p] > 0 ? Double.POSITIVE_INFINITY : 0;
-                            continue;
-                        }
-                        l1s[i][p] = Math.log1p(a * u1s[i][p]);
-                        xs[i][p] = a * dus[i][p];
-                        deltas[i][p] = Math.log1p(xs[i][p] / (1 + a * u1s[i][p]));
-                    }
-                }
-                for (int bi = 0; bi < BETAS.length; bi++) {
-                    double beta = BETAS[bi];
-                    int kc = kernelIndex(ci, bi, gi);
-                    double[] col = lc[kc];
-                    double mean = 0;
-                    for (int i = 0; i < n; i++) {
-                        double[] l1 = l1s[i];
-                        double[] delta = deltas[i];
-                        double[] x = xs[i];
-                        double ld = 0;
-                        for (int p = 0; p < l1.length; p++) {
-                            double g = l1[p] == Double.POSITIVE_INFINITY
-                                    ? 1
-                                    : MultiPowerLaw.meanKernelOfLogs(l1[p], delta[p], x[p], beta);
-                            ld += path.pieceDrop(p) * g;
-                        }
-                        col[i] = -ld;
-                        mean += w[i] * col[i];
-                    }
-                    mean /= sw;
-                    double s = 0;
-                    double sy = 0;
-                    for (int i = 0; i < n; i++) {
-                        col[i] -= mean;
-                        s += w[i] * col[i] * col[i];
-                        sy += w[i] * col[i] * yc[i];
-                    }
-                    sss[kc] = s;
-                    ssy[kc] = sy;
-                }
-            }
-        }
-        double[] ryy = new double[ALPHA_GRID];
-        double[][] rys = new double[ALPHA_GRID][kernels];
-        double[][] rss = new double[ALPHA_GRID][kernels];
-        double[] wuc = new double[n];
-        for (int g = 0; g < ALPHA_GRID; g++) {
-            double mu = 0;
-            double[] u = new double[n];
-            for (int i = 0; i < n; i++) {
-                u[i] = Math.exp(-alphas[g] * lnS1[i]);
-                mu += w[i] * u[i];
-            }
-            mu /= sw;
-            double suu = 0;
-            double suy = 0;
-            for (int i = 0; i < n; i++) {
-                double uc = u[i] - mu;
-                wuc[i] = w[i] * uc;
-                suu += wuc[i] * uc;
-                suy += wuc[i] * yc[i];
-            }
-            ryy[g] = suu > 0 ? syy - suy * suy / suu : syy;
-            for (int kc = 0; kc < kernels; kc++) {
-                double[] col = lc[kc];
-                double us = 0;
-                for (int i = 0; i < n; i++) {
-                    us += wuc[i] * col[i];
-                }
-                if (suu > 0) {
-                    rys[g][kc] = ssy[kc] - suy * us / suu;
-                    rss[g][kc] = Math.max(0, sss[kc] - us * us / suu);
-                } else {
-                    rys[g][kc] = ssy[kc];
-                    rss[g][kc] = sss[kc];
-                }
-            }
-        }
-        return new Stats(true, t, ryy, rys, rss);
-    }
-
     /** The trajectories' profiled sums; {@link #fit} fits any subset. */
     public final class Prepared {
-        private final Stats[] stats;
+        private final MultiPowerStats[] stats;
         private final int kernels;
 
-        private Prepared(Stats[] stats, int kernels) {
+        private Prepared(MultiPowerStats[] stats, int kernels) {
             this.stats = stats;
             this.kernels = kernels;
         }
@@ -324,7 +168,7 @@ public final class MultiPowerJointFit {
             double[][] a1 = new double[ALPHA_GRID][kernels];
             double[][] a2 = new double[ALPHA_GRID][kernels];
             for (int j = 0; j < stats.length; j++) {
-                Stats s = stats[j];
+                MultiPowerStats s = stats[j];
                 if (!include[j] || !s.usable()) {
                     continue;
                 }
