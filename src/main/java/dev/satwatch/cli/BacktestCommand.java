@@ -5,8 +5,6 @@ import dev.satwatch.config.SatwatchConfig;
 import dev.satwatch.config.SatwatchConfigLoader;
 import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.Numbers;
-import dev.satwatch.event.RunEvent;
-import dev.satwatch.event.RunStarted;
 import dev.satwatch.fit.CooldownModel;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.io.RunData;
@@ -19,7 +17,6 @@ import dev.satwatch.plot.TradeOffPlot;
 import dev.satwatch.serde.LawJson;
 import dev.satwatch.serde.ReportJson;
 import dev.satwatch.track.Backtester;
-import dev.satwatch.track.CooldownBacktest;
 import dev.satwatch.track.RunTracker;
 import dev.satwatch.track.TrackerConfig;
 import java.io.IOException;
@@ -185,8 +182,8 @@ public final class BacktestCommand implements Callable<Integer> {
                 traceRun(Backtester.create(base), inputs, laws, err);
             }
             List<Backtester.Result> main = run(Backtester.create(base), inputs, laws, err);
-            doc.put("runs", main.stream().map(BacktestCommand::runJson).toList());
-            doc.put("totals", totals(main));
+            doc.put("runs", main.stream().map(BacktestReport::runJson).toList());
+            doc.put("totals", BacktestReport.totals(main));
             if (sweep != null) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 String[] kv = sweep.split("=", 2);
@@ -201,10 +198,10 @@ public final class BacktestCommand implements Callable<Integer> {
                     row.put("rule", "satwatch");
                     row.put("key", kv[0].trim());
                     row.put("value", value.trim());
-                    row.putAll(totals(r));
-                    row.put("stops", stopsJson(r));
+                    row.putAll(BacktestReport.totals(r));
+                    row.put("stops", BacktestReport.stopsJson(r));
                     rows.add(row);
-                    satwatchCurve.add(point(value.trim(), row));
+                    satwatchCurve.add(BacktestReport.point(value.trim(), row));
                 }
                 doc.put("sweep", rows);
             }
@@ -218,22 +215,22 @@ public final class BacktestCommand implements Callable<Integer> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("rule", "plateau");
                     row.put("tol", tol);
-                    row.putAll(totals(r));
-                    row.put("stops", stopsJson(r));
+                    row.putAll(BacktestReport.totals(r));
+                    row.put("stops", BacktestReport.stopsJson(r));
                     rows.add(row);
-                    plateauCurve.add(point(tolText.trim(), row));
+                    plateauCurve.add(BacktestReport.point(tolText.trim(), row));
                 }
                 doc.put("plateau", rows);
             }
             if (json) {
                 out.println(ReportJson.tree(doc));
             } else {
-                printTable(out, main, doc);
+                BacktestReport.printTable(out, main, doc);
             }
             out.flush();
             if (plot != null) {
                 try {
-                    TradeOffPlot.writePng(satwatchCurve, plateauCurve, stops(main), plot);
+                    TradeOffPlot.writePng(satwatchCurve, plateauCurve, BacktestReport.stops(main), plot);
                 } catch (IOException e) {
                     throw new CliException(ExitCodes.IO_ERROR, plot + ": " + e.getMessage());
                 }
@@ -246,7 +243,7 @@ public final class BacktestCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code --cooldowns}: the cooldown-branch backtest, as a table or JSON. */
+    /** {@code --cooldowns}: the cooldown-branch backtest with the chosen law ({@link CooldownReport}). */
     private int cooldowns(PrintWriter out, PrintWriter err) {
         CooldownModel chosen;
         try {
@@ -254,88 +251,7 @@ public final class BacktestCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(ExitCodes.USAGE, "--model: " + e.getMessage());
         }
-        List<RunEvent> events = CurveInputs.events(input.inputs, input.read, err);
-        RunData.Grouping grouping = RunData.groupReporting(events);
-        grouping.problems().forEach(p -> err.println("warning: " + p));
-        Map<String, RunStarted> started = new LinkedHashMap<>();
-        for (RunEvent e : events) {
-            if (e instanceof RunStarted s) {
-                started.putIfAbsent(s.runId(), s);
-            }
-        }
-        List<CooldownBacktest.Run> runs = new ArrayList<>();
-        for (RunData r : grouping.runs()) {
-            runs.add(new CooldownBacktest.Run(
-                    r.runId(), started.get(r.runId()), r.meta(), r.pointsBySplit(), r.finishStatus()));
-        }
-        if (runs.stream().noneMatch(r -> r.started() != null && r.started().isBranch())) {
-            throw new CliException(
-                    ExitCodes.DATA_ERROR,
-                    "--cooldowns: no branch runs in " + input.inputs + " (a branch's run_started names branch_of and"
-                            + " branch_at_d2_tokens)");
-        }
-        CooldownBacktest.Report report = CooldownBacktest.create(chosen).run(runs, line -> {
-            err.println(line);
-            err.flush();
-        });
-        for (CooldownBacktest.Branch b : report.branches()) {
-            if (b.note() != null) {
-                err.println("backtest --cooldowns: " + b.runId() + " not predicted: " + b.note());
-            }
-        }
-        if (json) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (CooldownBacktest.Branch b : report.branches()) {
-                Map<String, Object> o = new LinkedHashMap<>();
-                o.put("run_id", b.runId());
-                o.put("branch_of", b.branchOf());
-                o.put("branch_at_d2_tokens", b.branchAtD2Tokens());
-                o.put("cooldown_tokens", b.cooldownTokens());
-                o.put("predicted_final_loss", b.predictedFinalLoss());
-                o.put("predicted_final_loss_low", b.predictedFinalLossLow());
-                o.put("predicted_final_loss_high", b.predictedFinalLossHigh());
-                o.put("actual_final_loss", b.actualFinalLoss());
-                o.put("rel_err", b.relErr());
-                rows.add(o);
-            }
-            doc.put("branches", rows);
-            doc.put("mean_abs_rel_err", report.meanAbsRelErr());
-            doc.put("max_abs_rel_err", report.maxAbsRelErr());
-            out.println(ReportJson.tree(doc));
-        } else {
-            out.printf(
-                    Locale.ROOT,
-                    "%-40s %10s %10s %9s %21s %9s %8s%n",
-                    "branch",
-                    "at",
-                    "cooldown",
-                    "predicted",
-                    "95 % interval",
-                    "actual",
-                    "rel err");
-            for (CooldownBacktest.Branch b : report.branches()) {
-                out.printf(
-                        Locale.ROOT,
-                        "%-40s %10s %10s %9.4f [%9.4f, %9.4f] %9.4f %8s%n",
-                        b.runId(),
-                        Format.tokens(b.branchAtD2Tokens()),
-                        Format.tokens(b.cooldownTokens()),
-                        b.predictedFinalLoss(),
-                        b.predictedFinalLossLow(),
-                        b.predictedFinalLossHigh(),
-                        b.actualFinalLoss(),
-                        Format.percent(b.relErr()));
-            }
-            out.printf(
-                    Locale.ROOT,
-                    "%nmean |rel err| %s, max %s over %d branches%n",
-                    Format.percent(report.meanAbsRelErr()),
-                    Format.percent(report.maxAbsRelErr()),
-                    report.branches().size());
-        }
-        out.flush();
-        return ExitCodes.OK;
+        return CooldownReport.run(chosen, input, json, out, err);
     }
 
     private void traceRun(Backtester bt, List<Backtester.Input> inputs, List<ReuseLaw> laws, PrintWriter err) {
@@ -359,21 +275,6 @@ public final class BacktestCommand implements Callable<Integer> {
             }
         }
         throw new CliException(ExitCodes.USAGE, "--trace: no run '" + trace + "' in the input");
-    }
-
-    private static TradeOffPlot.Point point(String label, Map<String, Object> row) {
-        return new TradeOffPlot.Point(
-                label, (Double) row.get("tokens_saved_fraction"), (Double) row.get("max_loss_given_up"));
-    }
-
-    private static List<TradeOffPlot.Point> stops(List<Backtester.Result> results) {
-        List<TradeOffPlot.Point> out = new ArrayList<>();
-        for (Backtester.Result r : results) {
-            if (r.stop() != null) {
-                out.add(new TradeOffPlot.Point(r.runId(), r.stop().budgetFraction(), r.lossGivenUp()));
-            }
-        }
-        return out;
     }
 
     private static TrackerConfig config(Map<String, String> settings) {
@@ -512,163 +413,6 @@ public final class BacktestCommand implements Callable<Integer> {
                 })
                 .toList();
         return results;
-    }
-
-    /** Per run of a sweep row: where it stopped (null budget fraction when it did not) and what that gave up. */
-    private static List<Map<String, Object>> stopsJson(List<Backtester.Result> results) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Backtester.Result r : results) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("run_id", r.runId());
-            o.put("budget_fraction", r.stop() == null ? null : r.stop().budgetFraction());
-            o.put("tokens_saved", r.stop() == null ? 0.0 : r.stop().tokensSaved());
-            o.put("loss_given_up", r.lossGivenUp());
-            out.add(o);
-        }
-        return out;
-    }
-
-    private static Map<String, Object> runJson(Backtester.Result r) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("run_id", r.runId());
-        o.put("setting", r.setting());
-        o.put("d1_tokens", r.d1Tokens());
-        o.put("target_d2_tokens", r.targetD2Tokens());
-        o.put("final_d2_tokens", r.finalD2Tokens());
-        o.put("final_loss", r.finalLoss());
-        if (r.stop() == null) {
-            o.put("stop", null);
-        } else {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("d2_tokens", r.stop().d2Tokens());
-            s.put("budget_fraction", r.stop().budgetFraction());
-            s.put("alert_type", r.stop().alertType());
-            s.put("loss_at_stop", r.stop().lossAtStop());
-            s.put("predicted_loss_given_up", r.stop().predictedLossGivenUp());
-            s.put("predicted_loss_given_up_upper", r.stop().predictedLossGivenUpUpper());
-            s.put("tokens_saved", r.stop().tokensSaved());
-            o.put("stop", s);
-        }
-        o.put("loss_given_up", r.lossGivenUp());
-        o.put("reason", r.reason());
-        if (!r.predictions().isEmpty()) {
-            List<Map<String, Object>> preds = new ArrayList<>();
-            for (Backtester.Prediction p : r.predictions()) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("at", p.fraction());
-                m.put("budget_fraction", p.budgetFraction());
-                m.put("loss_given_up", p.lossGivenUp());
-                m.put("loss_given_up_upper", p.lossGivenUpUpper());
-                preds.add(m);
-            }
-            o.put("predictions", preds);
-        }
-        return o;
-    }
-
-    /** Fleet totals; {@code tokens_saved_fraction} is saved / total target tokens. */
-    static Map<String, Object> totals(List<Backtester.Result> results) {
-        long stopped = 0;
-        double total = 0;
-        double saved = 0;
-        double max = 0;
-        double sum = 0;
-        for (Backtester.Result r : results) {
-            if (r.targetD2Tokens() > 0) {
-                total += r.targetD2Tokens();
-            }
-            if (r.stop() != null) {
-                stopped++;
-                if (Double.isFinite(r.stop().tokensSaved())) {
-                    saved += r.stop().tokensSaved();
-                }
-                if (Double.isFinite(r.lossGivenUp())) {
-                    max = Math.max(max, r.lossGivenUp());
-                    sum += r.lossGivenUp();
-                }
-            }
-        }
-        Map<String, Object> t = new LinkedHashMap<>();
-        t.put("runs", (long) results.size());
-        t.put("stopped", stopped);
-        t.put("tokens_total", total);
-        t.put("tokens_saved", saved);
-        t.put("tokens_saved_fraction", total > 0 ? saved / total : Double.NaN);
-        t.put("max_loss_given_up", max);
-        t.put("mean_loss_given_up", stopped > 0 ? sum / stopped : 0.0);
-        return t;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void printTable(PrintWriter out, List<Backtester.Result> results, Map<String, Object> doc) {
-        out.printf(
-                Locale.ROOT,
-                "%-28s %8s %8s %7s %9s %9s %9s  %s%n",
-                "run",
-                "D1",
-                "target",
-                "stop@",
-                "g⁺ stop",
-                "saved",
-                "gave up",
-                "reason");
-        for (Backtester.Result r : results) {
-            Backtester.Stop s = r.stop();
-            out.printf(
-                    Locale.ROOT,
-                    "%-28s %8s %8s %7s %9s %9s %9s  %s%n",
-                    r.runId(),
-                    Format.tokens(r.d1Tokens()),
-                    Format.tokens(r.targetD2Tokens()),
-                    s == null ? "—" : Format.percent(s.budgetFraction()),
-                    s == null ? "—" : Format.percent(s.predictedLossGivenUpUpper()),
-                    s == null ? "—" : Format.tokens(s.tokensSaved()),
-                    s == null ? "—" : Format.percent(r.lossGivenUp()),
-                    r.reason());
-        }
-        Map<String, Object> t = (Map<String, Object>) doc.get("totals");
-        out.printf(
-                Locale.ROOT,
-                "%nstopped %d of %d runs; saved %s of %s tokens (%s); loss given up max %s, mean %s%n",
-                (Long) t.get("stopped"),
-                (Long) t.get("runs"),
-                Format.tokens((Double) t.get("tokens_saved")),
-                Format.tokens((Double) t.get("tokens_total")),
-                Format.percent((Double) t.get("tokens_saved_fraction")),
-                Format.percent((Double) t.get("max_loss_given_up")),
-                Format.percent((Double) t.get("mean_loss_given_up")));
-        List<Map<String, Object>> rows = new ArrayList<>();
-        if (doc.get("sweep") != null) {
-            rows.addAll((List<Map<String, Object>>) doc.get("sweep"));
-        }
-        if (doc.get("plateau") != null) {
-            rows.addAll((List<Map<String, Object>>) doc.get("plateau"));
-        }
-        if (!rows.isEmpty()) {
-            out.printf(
-                    Locale.ROOT,
-                    "%n%-10s %-10s %8s %10s %12s %12s%n",
-                    "rule",
-                    "setting",
-                    "stopped",
-                    "saved",
-                    "max gave up",
-                    "mean gave up");
-            for (Map<String, Object> row : rows) {
-                String setting = row.containsKey("value")
-                        ? String.valueOf(row.get("value"))
-                        : Format.percent((Double) row.get("tol"));
-                out.printf(
-                        Locale.ROOT,
-                        "%-10s %-10s %8d %10s %12s %12s%n",
-                        row.get("rule"),
-                        setting,
-                        (Long) row.get("stopped"),
-                        Format.percent((Double) row.get("tokens_saved_fraction")),
-                        Format.percent((Double) row.get("max_loss_given_up")),
-                        Format.percent((Double) row.get("mean_loss_given_up")));
-            }
-        }
     }
 
     /** Text of numbers in the table (SI tokens, percentages, "—" for unknown). */

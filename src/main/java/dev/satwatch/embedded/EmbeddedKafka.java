@@ -1,12 +1,11 @@
 package dev.satwatch.embedded;
 
-import java.io.ByteArrayOutputStream;
+import static dev.satwatch.embedded.BrokerConfig.HOST;
+import static dev.satwatch.embedded.BrokerConfig.NODE_ID;
+import static dev.satwatch.embedded.BrokerConfig.PLAIN_LOGIN_MODULE;
+
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.BindException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,33 +13,20 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
-import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
-import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.common.utils.internals.Exit;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,21 +75,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-    private static final String HOST = "127.0.0.1";
-    private static final int NODE_ID = 1;
-    private static final String BROKER_LISTENER = "PLAINTEXT";
-    private static final String CONTROLLER_LISTENER = "CONTROLLER";
-    private static final String SASL_LISTENER = "SASL_PLAINTEXT";
-    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
     private static final int MAX_BIND_ATTEMPTS = 3;
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
-    // Kafka's exit and halt hooks are process-wide: one start-up or shutdown at a time may replace them.
-    private static final Object PROCESS_EXIT_LOCK = new Object();
 
-    private final int partitions;
     private final Duration timeout;
-    private final Map<String, String> overrides;
     private final Map<String, String> saslUsers;
+    private final BrokerConfig brokerConfig;
 
     // Guarded by this. Directory and ports are fixed at the first start and reused by restarts.
     private Path directory;
@@ -114,10 +91,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private boolean closed;
 
     private EmbeddedKafka(Builder builder) {
-        this.partitions = builder.partitions;
         this.timeout = builder.timeout;
-        this.overrides = Map.copyOf(builder.overrides);
         this.saslUsers = Map.copyOf(builder.saslUsers);
+        this.brokerConfig = new BrokerConfig(builder.partitions, timeout, builder.overrides, saslUsers);
     }
 
     /** A builder with the defaults: 4 partitions per new topic, a 60 s time limit, no SASL listener. */
@@ -166,7 +142,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         KafkaRaftServer running = server;
         server = null;
-        shutdown(running);
+        BrokerProcess.shutdown(running);
         LOG.debug("Kafka broker at {}:{} stopped", HOST, brokerPort);
     }
 
@@ -239,7 +215,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 SaslConfigs.SASL_MECHANISM,
                 "PLAIN",
                 SaslConfigs.SASL_JAAS_CONFIG,
-                PLAIN_LOGIN_MODULE + " required username=" + quote(user) + " password=" + quote(password) + ";");
+                PLAIN_LOGIN_MODULE + " required username=" + BrokerConfig.quote(user) + " password="
+                        + BrokerConfig.quote(password) + ";");
     }
 
     /**
@@ -283,35 +260,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (server == null) {
             throw new IllegalStateException("Kafka broker is not running");
         }
-        List<NewTopic> topics = new ArrayList<>();
-        for (TopicSpec spec : specs) {
-            // An empty replication factor means the broker default, 1 on this node.
-            topics.add(new NewTopic(spec.name(), Optional.of(spec.partitions()), Optional.empty())
-                    .configs(spec.configs()));
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(adminConfig())) {
-            for (Map.Entry<String, KafkaFuture<Void>> created :
-                    admin.createTopics(topics).values().entrySet()) {
-                try {
-                    created.getValue().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new EmbeddedKafkaException(
-                                "could not create topic " + created.getKey() + " on " + bootstrapServers(),
-                                e.getCause());
-                    }
-                } catch (TimeoutException e) {
-                    throw new EmbeddedKafkaException(
-                            "topic " + created.getKey() + " not created within " + timeout + " on "
-                                    + bootstrapServers(),
-                            e);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EmbeddedKafkaException("interrupted while creating topics", e);
-        }
+        BrokerAdmin.createTopics(specs, bootstrapServers(), timeout);
     }
 
     private void startFresh() {
@@ -320,7 +269,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 directory = Files.createTempDirectory("satwatch-kafka-");
                 pickPorts();
                 Map<String, String> config = serverConfig();
-                format(config);
+                KraftStorage.format(config);
                 server = launch(config);
                 return;
             } catch (IOException e) {
@@ -336,192 +285,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    private Map<String, String> serverConfig() {
+        return brokerConfig.serverConfig(directory, brokerPort, controllerPort, saslPort);
+    }
+
+    private KafkaRaftServer launch(Map<String, String> config) {
+        return BrokerProcess.launch(config, brokerPort, timeout);
+    }
+
     private void pickPorts() throws IOException {
-        List<Integer> ports = freeLoopbackPorts(saslUsers.isEmpty() ? 2 : 3);
+        List<Integer> ports = BrokerConfig.freeLoopbackPorts(saslUsers.isEmpty() ? 2 : 3);
         brokerPort = ports.get(0);
         controllerPort = ports.get(1);
         saslPort = saslUsers.isEmpty() ? 0 : ports.get(2);
     }
 
-    /** Binds all sockets before releasing any, so that the ports are distinct. */
-    private static List<Integer> freeLoopbackPorts(int count) throws IOException {
-        InetAddress loopback = InetAddress.getByName(HOST);
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, loopback);
-                sockets.add(socket);
-                ports.add(socket.getLocalPort());
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
-    }
-
-    private Map<String, String> serverConfig() {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("process.roles", "broker,controller");
-        config.put("node.id", Integer.toString(NODE_ID));
-        // A static one-voter quorum: the node elects itself at once and needs no dynamic-voter bootstrap.
-        config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        config.put("controller.listener.names", CONTROLLER_LISTENER);
-        config.put("inter.broker.listener.name", BROKER_LISTENER);
-        String brokerEndpoint = BROKER_LISTENER + "://" + HOST + ":" + brokerPort;
-        String controllerEndpoint = CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort;
-        String protocols = BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT";
-        if (saslUsers.isEmpty()) {
-            config.put("listeners", brokerEndpoint + "," + controllerEndpoint);
-            config.put("advertised.listeners", brokerEndpoint);
-        } else {
-            String saslEndpoint = SASL_LISTENER + "://" + HOST + ":" + saslPort;
-            config.put("listeners", brokerEndpoint + "," + controllerEndpoint + "," + saslEndpoint);
-            config.put("advertised.listeners", brokerEndpoint + "," + saslEndpoint);
-            protocols += "," + SASL_LISTENER + ":SASL_PLAINTEXT";
-            config.put("sasl.enabled.mechanisms", "PLAIN");
-            config.put(
-                    "listener.name." + SASL_LISTENER.toLowerCase(Locale.ROOT) + ".plain.sasl.jaas.config",
-                    plainServerJaas());
-        }
-        config.put("listener.security.protocol.map", protocols);
-        config.put("log.dirs", directory.resolve("logs").toString());
-        config.put("num.partitions", Integer.toString(partitions));
-        config.put("auto.create.topics.enable", "false");
-        // One node: internal topics cannot have more than one replica.
-        config.put("offsets.topic.replication.factor", "1");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
-        config.put("share.coordinator.state.topic.replication.factor", "1");
-        config.put("share.coordinator.state.topic.min.isr", "1");
-        // Default 50 partitions each: on one node they only cost files, memory maps and start-up time.
-        config.put("offsets.topic.num.partitions", "4");
-        config.put("transaction.state.log.num.partitions", "4");
-        // The default 128 MiB cleaner buffer is allocated up front; 2 MiB as in Kafka's own KafkaClusterTestKit.
-        config.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
-        // Tests and the demo start a consumer group and expect it to be assigned at once, not after 3 s.
-        config.put("group.initial.rebalance.delay.ms", "0");
-        // Bounds KafkaRaftServer.startup() itself, which otherwise waits for the quorum forever.
-        config.put("server.max.startup.time.ms", Long.toString(timeout.toMillis()));
-        config.putAll(overrides);
-        return config;
-    }
-
-    private String plainServerJaas() {
-        StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE).append(" required");
-        saslUsers.forEach((user, password) ->
-                jaas.append(" user_").append(user).append('=').append(quote(password)));
-        return jaas.append(';').toString();
-    }
-
-    /** Quotes a JAAS option value; the JAAS parser reads backslash escapes inside double quotes. */
-    private static String quote(String value) {
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-    }
-
-    /**
-     * Formats the log directory for a fresh single-node KRaft cluster with Kafka's own
-     * {@link Formatter} (what {@code kafka-storage.sh format} runs): a new cluster id, this node's id, the
-     * controller listener and the latest production metadata version.
-     */
-    private void format(Map<String, String> config) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        String logDir = config.get("log.dirs");
-        try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            new Formatter()
-                    .setPrintStream(printStream)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(NODE_ID)
-                    .setControllerListenerName(CONTROLLER_LISTENER)
-                    .setDirectories(List.of(logDir))
-                    .setMetadataLogDirectory(logDir)
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .run();
-        } catch (Exception e) {
-            throw new EmbeddedKafkaException(
-                    "formatting " + logDir + " failed: " + e.getMessage() + " "
-                            + output.toString(StandardCharsets.UTF_8).strip(),
-                    e);
-        }
-        LOG.debug(
-                "Formatted {}: {}",
-                logDir,
-                output.toString(StandardCharsets.UTF_8).strip());
-    }
-
-    private KafkaRaftServer launch(Map<String, String> config) {
-        synchronized (PROCESS_EXIT_LOCK) {
-            AtomicReference<String> exitRequest = disarmProcessExit();
-            KafkaRaftServer raftServer = null;
-            try {
-                // doLog=false: the full config dump is noise; server.properties in the directory has it.
-                raftServer = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
-                raftServer.startup();
-                if (exitRequest.get() != null) {
-                    throw new IllegalStateException("Kafka requested process " + exitRequest.get());
-                }
-                return raftServer;
-            } catch (Exception e) {
-                // Exception, not RuntimeException: Scala code rethrows checked exceptions such as TimeoutException.
-                if (raftServer != null) {
-                    try {
-                        raftServer.shutdown();
-                        raftServer.awaitShutdown();
-                    } catch (RuntimeException suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                }
-                throw new EmbeddedKafkaException(
-                        "Kafka broker at " + HOST + ":" + brokerPort + " failed to start within " + timeout + ": "
-                                + e.getMessage(),
-                        e);
-            } finally {
-                rearmProcessExit();
-            }
-        }
-    }
-
-    private static void shutdown(KafkaRaftServer raftServer) {
-        synchronized (PROCESS_EXIT_LOCK) {
-            AtomicReference<String> exitRequest = disarmProcessExit();
-            try {
-                raftServer.shutdown();
-                raftServer.awaitShutdown();
-            } finally {
-                rearmProcessExit();
-            }
-            if (exitRequest.get() != null) {
-                LOG.warn("Kafka requested process {} while shutting down; ignored", exitRequest.get());
-            }
-        }
-    }
-
-    /**
-     * Replaces Kafka's process exit and halt with a recorder. Kafka treats every start-up failure (a port taken,
-     * the start-up time limit) as fatal and halts the JVM, which would end the demo or a whole test run without a
-     * word; recorded instead, Kafka's own failure path goes on (it shuts the node down and rethrows) and the
-     * caller gets an exception. Callers hold {@link #PROCESS_EXIT_LOCK} and call {@link #rearmProcessExit()} in a
-     * finally block, so a fatal fault while the broker runs still stops the process as Kafka intends.
-     */
-    private static AtomicReference<String> disarmProcessExit() {
-        AtomicReference<String> request = new AtomicReference<>();
-        Exit.Procedure record = (code, message) ->
-                request.compareAndSet(null, "exit " + code + (message == null ? "" : " (" + message + ")"));
-        Exit.setExitProcedure(record);
-        Exit.setHaltProcedure(record);
-        return request;
-    }
-
-    private static void rearmProcessExit() {
-        Exit.resetExitProcedure();
-        Exit.resetHaltProcedure();
-    }
-
     private void awaitReady(long deadlineNanos) {
-        try (Admin admin = Admin.create(adminConfig())) {
-            long remaining = remainingMillis(deadlineNanos);
+        try (Admin admin = Admin.create(BrokerAdmin.config(bootstrapServers(), timeout))) {
+            long remaining = BrokerAdmin.remainingMillis(deadlineNanos);
             // The Admin client retries internally until the deadline, so one bounded call is the whole poll.
             Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) remaining))
                     .nodes()
@@ -547,20 +328,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Kafka broker did not shut down after a failed start", e);
         }
-    }
-
-    private Map<String, Object> adminConfig() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, "satwatch-embedded-admin");
-        int limit = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, limit);
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(limit, 30_000));
-        return config;
-    }
-
-    private static long remainingMillis(long deadlineNanos) {
-        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
     private static boolean causedByBindFailure(Throwable failure) {
