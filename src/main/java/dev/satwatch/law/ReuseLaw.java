@@ -1,6 +1,7 @@
 package dev.satwatch.law;
 
 import dev.satwatch.event.Numbers;
+import dev.satwatch.fit.PowerLaw;
 
 /**
  * The joint reuse law of Liew &amp; Kato (arXiv 2510.06548):
@@ -117,7 +118,7 @@ public record ReuseLaw(double a, double alpha1, double alpha2, double alpha3, do
         if (!(d1 > 0) || !(d2 > 0)) {
             return Double.NaN;
         }
-        return e + amplitudeAt(d1) * Math.pow(d2, -alphaAt(d1));
+        return new PowerLaw(e, amplitudeAt(d1), alphaAt(d1)).at(d2);
     }
 
     /**
