@@ -352,18 +352,7 @@ public final class CooldownBacktest {
         double se = fit.predictStdErr(last.s1(), last.s2()[k]);
         double s2 = last.s2()[k];
         double total = Math.sqrt(se * se + s2 * s2 * mad * mad);
-        double predicted = Math.exp(logPredicted);
-        return new Branch(
-                unknown.runId(),
-                unknown.branchOf(),
-                unknown.branchAtD2Tokens(),
-                unknown.cooldownTokens(),
-                predicted,
-                Math.exp(logPredicted - Z95 * total),
-                Math.exp(logPredicted + Z95 * total),
-                unknown.actualFinalLoss(),
-                (predicted - unknown.actualFinalLoss()) / unknown.actualFinalLoss(),
-                null);
+        return predicted(unknown, logPredicted, total);
     }
 
     private static double median(List<Double> values) {
