@@ -386,9 +386,7 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     private static String settingOf(Backtester.Input in) {
-        return in.meta().setting() == null
-                ? RunTracker.DEFAULT_SETTING
-                : in.meta().setting();
+        return in.meta().settingOrDefault();
     }
 
     private List<Backtester.Result> run(

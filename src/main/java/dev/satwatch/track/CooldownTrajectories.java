@@ -145,7 +145,7 @@ final class CooldownTrajectories {
     }
 
     private static String settingOf(Run r) {
-        return r.meta() != null && r.meta().setting() != null ? r.meta().setting() : RunTracker.DEFAULT_SETTING;
+        return r.meta() != null ? r.meta().settingOrDefault() : RunMeta.DEFAULT_SETTING;
     }
 
     /** Adds the branch's trajectory; returns why it has none, else null. */

@@ -60,9 +60,6 @@ import java.util.Objects;
  */
 public final class RunTracker {
 
-    /** {@link RunMeta#DEFAULT_SETTING}, the setting of runs that name none (law lookup, {@link FinishedRun#setting()}). */
-    public static final String DEFAULT_SETTING = RunMeta.DEFAULT_SETTING;
-
     /** Early-stop assessments per unit of ln D2: one per 0.5 % step of D2. */
     private static final double ASSESS_STEPS_PER_E = 200;
 

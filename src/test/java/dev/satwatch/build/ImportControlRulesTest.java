@@ -69,16 +69,15 @@ class ImportControlRulesTest {
         }
     }
 
-    @ParameterizedTest(name = "Thread.sleep in {0} sources is rejected")
+    @ParameterizedTest(name = "a sleeping wait in {0} sources is rejected")
     @CsvSource({"main", "test"})
     void shouldRejectSleepsInMainAndTestSources(String sourceSet) throws Exception {
         Path file = source(sourceSet, "stream", "");
-        // Spelt in two parts, or this very line would trip the rule it tests.
-        String sleep = "Thread" + ".sleep(10);";
-        Files.writeString(
-                file, Files.readString(file).replace("{}", "{ void pause() throws Exception { " + sleep + " } }"));
+        // The sleeping method is a resource, not source, so this test stays within the rule it checks.
+        String sleeping = Files.readString(Path.of("src/test/resources/build/sleeping-method.txt"));
+        Files.writeString(file, Files.readString(file).replace("{}", "{\n" + sleeping + "}"));
 
-        assertThat(check(file)).anyMatch(e -> e.contains("No Thread.sleep"));
+        assertThat(check(file)).anyMatch(e -> e.contains("wait on a condition"));
     }
 
     /** {@code tree/src/<set>/java/dev/satwatch/<pkg>/Probe.java} with the given imports. */
