@@ -35,6 +35,7 @@ import java.time.Instant;
  * @param converged whether the fit converged
  * @param reliable whether the fit is reliable
  * @param verdict reliability verdict, lower case
+ * @param schedule what the schedule-aware law predicts (DESIGN §4b), null when the run has no schedule fit
  */
 public record FitUpdate(
         String runId,
@@ -65,4 +66,105 @@ public record FitUpdate(
         double tokensSaved,
         boolean converged,
         boolean reliable,
-        String verdict) {}
+        String verdict,
+        ScheduleForecast schedule) {
+
+    /** An update without a schedule forecast. */
+    public FitUpdate(
+            String runId,
+            String setting,
+            String split,
+            Instant ts,
+            long sequence,
+            double d1Tokens,
+            double targetD2Tokens,
+            double d2Tokens,
+            double lastLoss,
+            long pointsUsed,
+            double alpha,
+            double alphaCiLow,
+            double alphaCiHigh,
+            double e,
+            double b,
+            double alphaLogLog,
+            double alphaLocal,
+            double alphaPredicted,
+            double projectedLossAtTarget,
+            double projectedLossCiLow,
+            double projectedLossCiHigh,
+            double gainPerBillionTokens,
+            double remainingGain,
+            double lossGivenUp,
+            double lossGivenUpUpper,
+            double tokensSaved,
+            boolean converged,
+            boolean reliable,
+            String verdict) {
+        this(
+                runId,
+                setting,
+                split,
+                ts,
+                sequence,
+                d1Tokens,
+                targetD2Tokens,
+                d2Tokens,
+                lastLoss,
+                pointsUsed,
+                alpha,
+                alphaCiLow,
+                alphaCiHigh,
+                e,
+                b,
+                alphaLogLog,
+                alphaLocal,
+                alphaPredicted,
+                projectedLossAtTarget,
+                projectedLossCiLow,
+                projectedLossCiHigh,
+                gainPerBillionTokens,
+                remainingGain,
+                lossGivenUp,
+                lossGivenUpUpper,
+                tokensSaved,
+                converged,
+                reliable,
+                verdict,
+                null);
+    }
+
+    /** This update with a schedule forecast. */
+    public FitUpdate withSchedule(ScheduleForecast forecast) {
+        return new FitUpdate(
+                runId,
+                setting,
+                split,
+                ts,
+                sequence,
+                d1Tokens,
+                targetD2Tokens,
+                d2Tokens,
+                lastLoss,
+                pointsUsed,
+                alpha,
+                alphaCiLow,
+                alphaCiHigh,
+                e,
+                b,
+                alphaLogLog,
+                alphaLocal,
+                alphaPredicted,
+                projectedLossAtTarget,
+                projectedLossCiLow,
+                projectedLossCiHigh,
+                gainPerBillionTokens,
+                remainingGain,
+                lossGivenUp,
+                lossGivenUpUpper,
+                tokensSaved,
+                converged,
+                reliable,
+                verdict,
+                forecast);
+    }
+}

@@ -36,6 +36,9 @@ public final class ScheduleState {
     /** Number of λ values tracked. */
     public static final int LAMBDA_COUNT = LAMBDA_GRID.length;
 
+    /** Relative LR increase that counts as a rise: absorbs float jitter of a logged constant LR. */
+    private static final double RISE_TOLERANCE = 1e-6;
+
     private static final double[] LN_LAMBDA = new double[LAMBDA_COUNT];
 
     static {
@@ -55,6 +58,12 @@ public final class ScheduleState {
     private final double[] lastPow = new double[LAMBDA_COUNT];
 
     private double lastN = Double.NaN;
+
+    /** The step at which the LR last rose to a new maximum (the end of the warmup so far); 0 before. */
+    private double peakStep;
+
+    /** Whether the last point raised the LR to a new maximum, i.e. is still in the warmup. */
+    private boolean rising;
 
     /** A state at step 0 with nothing seen. */
     public ScheduleState() {}
@@ -87,6 +96,8 @@ public final class ScheduleState {
             maxLr = q;
             s1 = Math.max(0, toStep) * q;
             step = Math.max(0, toStep);
+            peakStep = step;
+            rising = true;
             return;
         }
         double n = toStep - step;
@@ -95,7 +106,7 @@ public final class ScheduleState {
             for (int k = 0; k < LAMBDA_COUNT; k++) {
                 m[k] += drop;
             }
-            maxLr = Math.max(maxLr, q);
+            noteMax(q, step);
             lr = q;
             return;
         }
@@ -115,9 +126,78 @@ public final class ScheduleState {
             s2[k] += m[k] * geo + drop / oneMinus * (n - geo);
             m[k] = lastPow[k] * m[k] + drop * (1 - lastPow[k]) / oneMinus;
         }
-        maxLr = Math.max(maxLr, q);
+        noteMax(q, toStep);
         lr = q;
         step = toStep;
+    }
+
+    private void noteMax(double q, double atStep) {
+        rising = q > maxLr * (1 + RISE_TOLERANCE);
+        if (q > maxLr) {
+            maxLr = q;
+            peakStep = atStep;
+        }
+    }
+
+    /** The highest LR so far (the peak of the warmup); NaN before the first point. */
+    public double maxLr() {
+        return Double.isNaN(lr) ? Double.NaN : maxLr;
+    }
+
+    /** The step at which the LR last reached its maximum so far. */
+    public double peakStep() {
+        return peakStep;
+    }
+
+    /**
+     * Whether the last point raised the LR above its maximum so far (by more than float jitter): the warmup, or a
+     * re-warm to a new peak. The first point counts as rising.
+     */
+    public boolean rising() {
+        return rising;
+    }
+
+    /** The state as numbers, for a run state's bytes ({@link #fromArray} reads them back). */
+    public double[] toArray() {
+        double[] a = new double[ARRAY_LENGTH];
+        a[0] = step;
+        a[1] = lr;
+        a[2] = maxLr;
+        a[3] = (hasLr ? 1 : 0) + (rising ? 2 : 0);
+        a[4] = s1;
+        a[5] = peakStep;
+        System.arraycopy(m, 0, a, 6, LAMBDA_COUNT);
+        System.arraycopy(s2, 0, a, 6 + LAMBDA_COUNT, LAMBDA_COUNT);
+        return a;
+    }
+
+    /** Length of {@link #toArray()}. */
+    public static final int ARRAY_LENGTH = 6 + 2 * LAMBDA_COUNT;
+
+    /**
+     * The state {@link #toArray()} wrote.
+     *
+     * @throws IllegalArgumentException when the array has the wrong length or bad flags
+     */
+    public static ScheduleState fromArray(double[] a) {
+        if (a == null || a.length != ARRAY_LENGTH) {
+            throw new IllegalArgumentException("schedule state: expected " + ARRAY_LENGTH + " numbers");
+        }
+        int flags = (int) a[3];
+        if (flags != a[3] || flags < 0 || flags > 3) {
+            throw new IllegalArgumentException("schedule state: bad flags " + a[3]);
+        }
+        ScheduleState c = new ScheduleState();
+        c.step = a[0];
+        c.lr = a[1];
+        c.maxLr = a[2];
+        c.hasLr = (flags & 1) != 0;
+        c.rising = (flags & 2) != 0;
+        c.s1 = a[4];
+        c.peakStep = a[5];
+        System.arraycopy(a, 6, c.m, 0, LAMBDA_COUNT);
+        System.arraycopy(a, 6 + LAMBDA_COUNT, c.s2, 0, LAMBDA_COUNT);
+        return c;
     }
 
     /** The forward area S1 (LR × steps) so far. */
@@ -162,6 +242,8 @@ public final class ScheduleState {
         System.arraycopy(s2, 0, c.s2, 0, LAMBDA_COUNT);
         System.arraycopy(lastPow, 0, c.lastPow, 0, LAMBDA_COUNT);
         c.lastN = lastN;
+        c.peakStep = peakStep;
+        c.rising = rising;
         return c;
     }
 

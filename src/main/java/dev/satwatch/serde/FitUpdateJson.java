@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.ScheduleForecast;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +74,10 @@ public final class FitUpdateJson {
             g.writeBooleanField("converged", f.converged());
             g.writeBooleanField("reliable", f.reliable());
             text(g, "verdict", f.verdict());
+            if (f.schedule() != null) {
+                g.writeFieldName("schedule");
+                writeSchedule(g, f.schedule());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -132,7 +137,96 @@ public final class FitUpdateJson {
                 JsonFields.number(o, "tokens_saved"),
                 JsonFields.bool(o, "converged"),
                 JsonFields.bool(o, "reliable"),
-                JsonFields.text(o, "verdict"));
+                JsonFields.text(o, "verdict"),
+                readSchedule(o.get("schedule")));
+    }
+
+    /**
+     * The schedule forecast object ({@code "schedule"} of a fit update, absent when the run has none): {@code
+     * {"d2_tokens","target_d2_tokens","cooldown_tokens","final_loss","final_loss_low","final_loss_high",
+     * "cooldown_now_loss","cooldown_now_loss_low","cooldown_now_loss_high","loss_given_up","loss_given_up_upper",
+     * "curve_d2_tokens":[...],"curve_loss":[...],"c_known","schedule_source","note"}}.
+     */
+    static void writeSchedule(JsonGenerator g, ScheduleForecast s) throws IOException {
+        g.writeStartObject();
+        number(g, "d2_tokens", s.d2Tokens());
+        number(g, "target_d2_tokens", s.targetD2Tokens());
+        number(g, "cooldown_tokens", s.cooldownTokens());
+        number(g, "final_loss", s.finalLoss());
+        number(g, "final_loss_low", s.finalLow());
+        number(g, "final_loss_high", s.finalHigh());
+        number(g, "cooldown_now_loss", s.cooldownNowLoss());
+        number(g, "cooldown_now_loss_low", s.cooldownNowLow());
+        number(g, "cooldown_now_loss_high", s.cooldownNowHigh());
+        number(g, "loss_given_up", s.lossGivenUp());
+        number(g, "loss_given_up_upper", s.lossGivenUpUpper());
+        numbers(g, "curve_d2_tokens", s.curveD2());
+        numbers(g, "curve_loss", s.curveLoss());
+        g.writeBooleanField("c_known", s.cKnown());
+        text(g, "schedule_source", s.scheduleSource());
+        text(g, "note", s.note());
+        g.writeEndObject();
+    }
+
+    private static void numbers(JsonGenerator g, String name, double[] values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                g.writeNumber(v);
+            } else {
+                g.writeNull();
+            }
+        }
+        g.writeEndArray();
+    }
+
+    static ScheduleForecast readSchedule(JsonNode s) {
+        if (s == null || s.isNull()) {
+            return null;
+        }
+        if (!s.isObject()) {
+            throw new IllegalArgumentException("fit update: field 'schedule' must be an object");
+        }
+        return new ScheduleForecast(
+                JsonFields.number(s, "d2_tokens"),
+                JsonFields.number(s, "target_d2_tokens"),
+                JsonFields.number(s, "cooldown_tokens"),
+                JsonFields.number(s, "final_loss"),
+                JsonFields.number(s, "final_loss_low"),
+                JsonFields.number(s, "final_loss_high"),
+                JsonFields.number(s, "cooldown_now_loss"),
+                JsonFields.number(s, "cooldown_now_loss_low"),
+                JsonFields.number(s, "cooldown_now_loss_high"),
+                JsonFields.number(s, "loss_given_up"),
+                JsonFields.number(s, "loss_given_up_upper"),
+                numberArray(s, "curve_d2_tokens"),
+                numberArray(s, "curve_loss"),
+                JsonFields.bool(s, "c_known"),
+                JsonFields.text(s, "schedule_source"),
+                JsonFields.text(s, "note"));
+    }
+
+    private static double[] numberArray(JsonNode o, String name) {
+        JsonNode a = o.get(name);
+        if (a == null || a.isNull()) {
+            return new double[0];
+        }
+        if (!a.isArray()) {
+            throw new IllegalArgumentException("fit update: field 'schedule." + name + "' must be an array");
+        }
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = a.get(i);
+            if (v.isNull()) {
+                out[i] = Double.NaN;
+            } else if (v.isNumber()) {
+                out[i] = v.doubleValue();
+            } else {
+                throw new IllegalArgumentException(
+                        "fit update: field 'schedule." + name + "[" + i + "]' must be a number");
+            }
+        }
+        return out;
     }
 
     static JsonNode readObject(ObjectMapper mapper, byte[] utf8, String what) {

@@ -4,6 +4,7 @@ import dev.satwatch.detect.AlertState;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
+import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.fit.CurveSummary;
 import dev.satwatch.fit.PowerLaw;
@@ -42,11 +43,15 @@ public final class RunState {
 
     /**
      * Format version written as the first byte of {@link #toBytes()}. Version 2 added the open alerts' transitions
-     * at the end, version 3 the last fit's early-stop numbers, version 4 the run's cost rate at the very end; bytes of
-     * versions 1 to 3 (written before) are still read, with no open-alert details (1), NaN early-stop numbers (1, 2)
-     * and no cost rate (1 to 3).
+     * at the end, version 3 the last fit's early-stop numbers, version 4 the run's cost rate at the very end, version 5
+     * (after it) the planned schedule, each split's {@link ScheduleSummary} and the last fit's schedule forecast; bytes
+     * of versions 1 to 4 (written before) are still read, with no open-alert details (1), NaN early-stop numbers (1,
+     * 2), no cost rate (1 to 3) and empty schedule summaries (1 to 4: the sums restart from the next point).
      */
-    public static final byte FORMAT_VERSION = 4;
+    public static final byte FORMAT_VERSION = 5;
+
+    /** Version 4: no schedule part. */
+    private static final byte FORMAT_VERSION_4 = 4;
 
     /** Version 3: no cost rate (read as NaN). */
     private static final byte FORMAT_VERSION_3 = 3;
@@ -84,6 +89,10 @@ public final class RunState {
     PowerLaw curve = PowerLaw.NONE;
 
     FitUpdate lastFit;
+
+    /** The planned LR schedule from {@code run_started}; null when not given. */
+    PlannedSchedule schedule;
+
     AlertState alerts = AlertState.create();
     /**
      * The OPEN transition of every open alert (the HTTP API and the early-stop decision report its message and
@@ -258,6 +267,7 @@ public final class RunState {
             writeAlert(w, a);
         }
         w.putDouble(meta.costPerBillionTokens());
+        ScheduleCodec.writeTo(w, schedule, splits, lastFit);
         byte[] out = w.toArray();
         lastSize = out.length;
         return out;
@@ -275,6 +285,7 @@ public final class RunState {
         Bytes.Reader r = new Bytes.Reader(bytes);
         byte version = r.get();
         if (version != FORMAT_VERSION
+                && version != FORMAT_VERSION_4
                 && version != FORMAT_VERSION_3
                 && version != FORMAT_VERSION_2
                 && version != FORMAT_VERSION_1) {
@@ -338,9 +349,17 @@ public final class RunState {
                 }
             }
         }
-        if (version == FORMAT_VERSION) {
+        if (version >= FORMAT_VERSION_4) {
             double cost = r.getDouble();
             s.meta = new RunMeta(setting, baseModel, d1, params, target, tps, cost);
+        }
+        if (version == FORMAT_VERSION) {
+            s.schedule = ScheduleCodec.readFrom(r, s.splits);
+            if (s.lastFit != null) {
+                s.lastFit = s.lastFit.withSchedule(ScheduleCodec.readForecast(r));
+            } else {
+                ScheduleCodec.readForecast(r);
+            }
         }
         r.requireEnd();
         return s;

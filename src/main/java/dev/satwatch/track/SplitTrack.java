@@ -1,6 +1,7 @@
 package dev.satwatch.track;
 
 import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.fit.ScheduleSummary;
 import dev.satwatch.fit.SummaryConfig;
 
 /**
@@ -11,6 +12,9 @@ import dev.satwatch.fit.SummaryConfig;
 final class SplitTrack {
 
     final CurveSummary summary;
+    /** Every point's schedule sums and bins (DESIGN §4b); stored at the end of the run state (version 5). */
+    ScheduleSummary schedule = new ScheduleSummary();
+
     final StepSet steps;
     final StepSet tokens;
     long unplaced;
