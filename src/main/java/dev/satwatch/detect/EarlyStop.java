@@ -1,6 +1,7 @@
 package dev.satwatch.detect;
 
 import dev.satwatch.estimate.RunEstimate;
+import dev.satwatch.event.ScheduleForecast;
 import dev.satwatch.fit.LocalTrend;
 import dev.satwatch.law.ReuseLaw;
 import java.util.Objects;
@@ -76,6 +77,41 @@ public final class EarlyStop {
      */
     public StopAssessment assess(RunEstimate est, double costPerBillionTokens) {
         return assess(est.trend(), est.d2Tokens(), est.targetD2Tokens(), costPerBillionTokens);
+    }
+
+    /**
+     * The decision quantity from the schedule-aware law (DESIGN §4b), for a run whose LR has decayed: g and g⁺ are the
+     * forecast's (a cooldown now vs the rest of the plan, parameter uncertainty by the delta method). Judged from
+     * {@code stopMinBudgetFraction} of the budget until the cooldown now would reach the target; tokens saved are
+     * {@code T − D − K}.
+     *
+     * @param f the forecast
+     * @param costPerBillionTokens the run's own cost rate; NaN for the configured one
+     */
+    public StopAssessment assess(ScheduleForecast f, double costPerBillionTokens) {
+        double target = f.targetD2Tokens();
+        double now = f.d2Tokens();
+        boolean hasTarget = target > 0 && target < Double.POSITIVE_INFINITY;
+        double fraction = hasTarget ? now / target : Double.NaN;
+        if (!f.predicted()) {
+            return StopAssessment.none(fraction, Double.NaN, hasTarget, "schedule-aware law: " + f.note());
+        }
+        double k = f.cooldownTokens();
+        double saved = Math.max(0.0, target - now - k);
+        if (fraction < config.stopMinBudgetFraction()) {
+            return StopAssessment.none(fraction, saved, false, "before the judged part of the budget");
+        }
+        if (now + k >= target) {
+            return StopAssessment.none(fraction, 0.0, false, "inside the final cooldown");
+        }
+        if (!Double.isFinite(f.lossGivenUpUpper())) {
+            return StopAssessment.none(fraction, saved, true, "schedule-aware law without a covariance");
+        }
+        double upper = f.lossGivenUpUpper();
+        double point = Math.min(f.lossGivenUp(), upper);
+        double rate = Double.isNaN(costPerBillionTokens) ? config.costPerBillionTokens() : costPerBillionTokens;
+        double cost = rate > 0 ? ReuseLaw.billions(saved) * rate : Double.NaN;
+        return new StopAssessment(point, upper, fraction, saved, cost, target - k - now, true, "schedule-aware law");
     }
 
     /** {@link #assess(LocalTrend, double, double, double)} at the configured cost rate. */

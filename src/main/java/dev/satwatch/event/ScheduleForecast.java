@@ -85,6 +85,27 @@ public record ScheduleForecast(
                 note);
     }
 
+    /** This forecast with another upper bound on the loss given up (e.g. over several models). */
+    public ScheduleForecast withLossGivenUpUpper(double upper) {
+        return new ScheduleForecast(
+                d2Tokens,
+                targetD2Tokens,
+                cooldownTokens,
+                finalLoss,
+                finalLow,
+                finalHigh,
+                cooldownNowLoss,
+                cooldownNowLow,
+                cooldownNowHigh,
+                lossGivenUp,
+                upper,
+                curveD2,
+                curveLoss,
+                cKnown,
+                scheduleSource,
+                note);
+    }
+
     /** Equal by content, the curve arrays included. */
     @Override
     public boolean equals(Object o) {

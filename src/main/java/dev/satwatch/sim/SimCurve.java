@@ -97,6 +97,34 @@ public record SimCurve(
         return schedule.stableEndTokens();
     }
 
+    /**
+     * The cooldown a stop runs, as a fraction of the budget, in the truth of a decaying schedule: the tracker's
+     * default {@code detect.cooldown.fraction}.
+     */
+    static final double STOP_COOLDOWN_FRACTION = 0.1;
+
+    /**
+     * For WSD and constant schedules {@link RunTruth#trueLossGivenUp}. A cosine or linear schedule has no stable
+     * phase: its stop decision is "cool down now, from the LR now, over {@value #STOP_COOLDOWN_FRACTION} of the budget,
+     * or follow the decay to the end" (DESIGN §4b), so the truth is that counterfactual on this curve: the law at the
+     * forward area after such a cooldown against the law at the planned end's area, relative to the final loss (both
+     * end at the final LR, so the annealing term, which here depends on the LR only, cancels).
+     */
+    @Override
+    public double trueLossGivenUp(double d2Tokens) {
+        if (schedule.type() != LrSchedule.Type.COSINE && schedule.type() != LrSchedule.Type.LINEAR) {
+            return RunTruth.super.trueLossGivenUp(d2Tokens);
+        }
+        double total = targetD2Tokens();
+        double k = Math.min(STOP_COOLDOWN_FRACTION * total, total - d2Tokens);
+        if (!(k > 0)) {
+            return 0;
+        }
+        double areaAfterCooldown = schedule.area(d2Tokens) + k * (schedule.lr(d2Tokens) + schedule.finalLr()) / 2;
+        double lossAfterCooldown = curve(areaAfterCooldown, d2Tokens + k);
+        return Math.max(0, lossAfterCooldown - curve(schedule.area(total), total)) / finalLoss();
+    }
+
     @Override
     public double lr(double d2Tokens) {
         return schedule.lr(d2Tokens);

@@ -5,14 +5,17 @@ import dev.satwatch.detect.AlertRules;
 import dev.satwatch.detect.StopAssessment;
 import dev.satwatch.estimate.RunEstimate;
 import dev.satwatch.estimate.RunEstimator;
+import dev.satwatch.estimate.SchedulePrediction;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.event.RunFinished;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.event.RunStarted;
+import dev.satwatch.event.ScheduleForecast;
 import dev.satwatch.fit.AddResult;
 import dev.satwatch.fit.FitPoints;
 import dev.satwatch.fit.FitResult;
@@ -168,13 +171,15 @@ public final class RunTracker {
 
     private Outcome onStarted(RunState state, RunStarted e, LawLookup laws, Instant now) {
         RunMeta merged = e.meta() == null ? state.meta : e.meta().orElse(state.meta);
-        if (state.started && merged.equals(state.meta)) {
+        PlannedSchedule planned = e.schedule() != null ? e.schedule() : state.schedule;
+        if (state.started && merged.equals(state.meta) && Objects.equals(planned, state.schedule)) {
             state.duplicates++;
             return Outcome.of(EventResult.DUPLICATE);
         }
         List<Alert> alerts = new ArrayList<>();
         touch(state, e.ts(), now, alerts);
         state.started = true;
+        state.schedule = planned;
         boolean changed = !merged.equals(state.meta);
         state.meta = merged;
         if (changed) {
@@ -294,6 +299,10 @@ public final class RunTracker {
             return new Outcome(EventResult.ACCEPTED, fits, alerts, null);
         }
         AddResult added = track.summary.add(d2, loss, p.lr());
+        double step =
+                p.step() >= 0 ? p.step() : (merged.tokensPerStep() > 0 ? d2 / merged.tokensPerStep() : Double.NaN);
+        boolean newScheduleBin =
+                !Double.isNaN(step) && track.schedule.add(step, d2, loss, p.lr()) && track.schedule.decayed();
         String fitSplit = nextFitSplit(state, name);
         if (!Objects.equals(fitSplit, state.fitSplit)) {
             // Switching series (train → val): the previous fit describes another curve.
@@ -305,7 +314,10 @@ public final class RunTracker {
         if (name.equals(state.fitSplit) && added != AddResult.REJECTED) {
             state.pointsSinceFit++;
             StopAssessment stop = null;
-            if (!state.finished && (added == AddResult.NEW_BIN || state.pointsSinceFit >= config.refitEveryPoints())) {
+            if (!state.finished
+                    && (added == AddResult.NEW_BIN
+                            || newScheduleBin
+                            || state.pointsSinceFit >= config.refitEveryPoints())) {
                 stop = refit(state, laws, p.ts(), false, fits, alerts);
             }
             // Assessed on every point that moves D2 to a new 0.5 % step (every point of a sparsely logged run; one in
@@ -362,6 +374,11 @@ public final class RunTracker {
         if (target > 0 && now < config.detect().stopMinBudgetFraction() * target) {
             return List.of();
         }
+        if (fromRefit == null && track.schedule.decayed()) {
+            // A decaying LR: the stable-phase trend no longer describes the run; the schedule-aware law decides, on
+            // refits (every new schedule bin).
+            return List.of();
+        }
         StopAssessment stop = fromRefit != null
                 ? fromRefit
                 : rules.earlyStop()
@@ -394,9 +411,20 @@ public final class RunTracker {
         RunEstimate est =
                 estimator.estimate(state.runId, state.fitSplit, state.meta, track.summary, law(laws, state.meta), warm);
         StopAssessment stop = rules.earlyStop().assess(est, state.meta.costPerBillionTokens());
+        ScheduleForecast forecast = SchedulePrediction.forecast(
+                track.schedule,
+                state.meta.tokensPerStep(),
+                state.schedule,
+                state.meta.targetD2Tokens(),
+                config.detect().cooldownFraction());
+        if (track.schedule.decayed()) {
+            // Once the LR decays (cosine, linear, a cooldown) the stable-phase fit set stops growing; every point
+            // still enters the schedule-aware law, which decides (DESIGN §4b, §5).
+            stop = rules.earlyStop().assess(forecast, state.meta.costPerBillionTokens());
+        }
         state.fitSequence++;
         state.pointsSinceFit = 0;
-        FitUpdate update = FitUpdates.of(est, stop, ts, state.fitSequence);
+        FitUpdate update = FitUpdates.of(est, stop, ts, state.fitSequence).withSchedule(forecast);
         state.lastFit = update;
         fits.add(update);
         state.warm = est.fit().converged() ? est.fit().powerLaw() : PowerLaw.NONE;
