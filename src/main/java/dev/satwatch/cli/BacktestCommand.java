@@ -303,7 +303,7 @@ public final class BacktestCommand implements Callable<Integer> {
     private static Backtester.Input toInput(RunData run) {
         List<LossPoint> all = new ArrayList<>();
         run.pointsBySplit().values().forEach(all::addAll);
-        return new Backtester.Input(run.runId(), run.meta(), all, run.finishStatus());
+        return new Backtester.Input(run.runId(), run.meta(), all, run.finishStatus(), run.schedule());
     }
 
     /** The law each run is judged with: the law file's, else leave-one-out, else none. */

@@ -89,6 +89,17 @@ public final class EarlyStop {
      * @param costPerBillionTokens the run's own cost rate; NaN for the configured one
      */
     public StopAssessment assess(ScheduleForecast f, double costPerBillionTokens) {
+        return assess(f, null, costPerBillionTokens);
+    }
+
+    /**
+     * As {@link #assess(ScheduleForecast, double)}, with g⁺ also at least the E-free log-log line's upper bound over
+     * the last factor of two of every point after the warmup ({@code trend}, null or undefined to skip): a cooldown
+     * now ends at {@code D + K}, the plan at {@code T}, so {@code g⁺ ≥ (T / (D + K))^a⁺ − 1}. On a decaying LR that
+     * line also counts the annealing gained over the window, so it overstates what the rest of the plan gains;
+     * it bounds what the schedule-aware law misses when its fit confuses the forward term with annealing.
+     */
+    public StopAssessment assess(ScheduleForecast f, LocalTrend trend, double costPerBillionTokens) {
         double target = f.targetD2Tokens();
         double now = f.d2Tokens();
         boolean hasTarget = target > 0 && target < Double.POSITIVE_INFINITY;
@@ -105,13 +116,21 @@ public final class EarlyStop {
             return StopAssessment.none(fraction, 0.0, false, "inside the final cooldown");
         }
         if (!Double.isFinite(f.lossGivenUpUpper())) {
-            return StopAssessment.none(fraction, saved, true, "schedule-aware law without a covariance");
+            return StopAssessment.none(fraction, saved, true, "schedule-aware law: no finite bound");
         }
         double upper = f.lossGivenUpUpper();
+        String note = "schedule-aware law";
+        if (trend != null && trend.defined()) {
+            double logLogUpper = Math.pow(target / (now + k), trend.exponentUpper()) - 1;
+            if (logLogUpper > upper) {
+                upper = logLogUpper;
+                note = "schedule-aware law, log-log bound";
+            }
+        }
         double point = Math.min(f.lossGivenUp(), upper);
         double rate = Double.isNaN(costPerBillionTokens) ? config.costPerBillionTokens() : costPerBillionTokens;
         double cost = rate > 0 ? ReuseLaw.billions(saved) * rate : Double.NaN;
-        return new StopAssessment(point, upper, fraction, saved, cost, target - k - now, true, "schedule-aware law");
+        return new StopAssessment(point, upper, fraction, saved, cost, target - k - now, true, note);
     }
 
     /** {@link #assess(LocalTrend, double, double, double)} at the configured cost rate. */

@@ -111,8 +111,8 @@ public final class SchedulePrediction {
     /** Relative LR mismatch under which an inferred decay is taken to be the run's. */
     static final double INFER_TOLERANCE = 0.05;
 
-    /** Fewest schedule bins a forecast is made from (four parameters, and a few bins to spare). */
-    public static final int MIN_BINS = 8;
+    /** Fewest schedule bins a forecast is made from: four parameters and two degrees of freedom. */
+    public static final int MIN_BINS = 6;
 
     /** The default λ (0.999, DESIGN §4b) for a run whose C cannot be fitted yet. */
     static final int DEFAULT_LAMBDA_INDEX = 4;
@@ -159,6 +159,7 @@ public final class SchedulePrediction {
         ScheduleForecast best = null;
         double bestRss = Double.POSITIVE_INFINITY;
         double upper = Double.NEGATIVE_INFINITY;
+        String why = "the schedule-aware law did not converge for any λ";
         for (int k = 0; k < ScheduleState.LAMBDA_COUNT; k++) {
             AnnealingResult law = FIT.fit(points, k);
             if (!law.converged()) {
@@ -166,6 +167,7 @@ public final class SchedulePrediction {
             }
             ScheduleForecast f = of(law, points, now, d2, tokensPerStep, planned, target, cooldownFraction);
             if (!f.predicted()) {
+                why = f.note();
                 continue;
             }
             upper = Math.max(
@@ -176,7 +178,7 @@ public final class SchedulePrediction {
             }
         }
         if (best == null) {
-            return ScheduleForecast.none(d2, target, "the schedule-aware law did not converge for any λ");
+            return ScheduleForecast.none(d2, target, why);
         }
         return best.withLossGivenUpUpper(Math.max(upper, best.lossGivenUp()));
     }
@@ -243,10 +245,11 @@ public final class SchedulePrediction {
         double[] cd2 = new double[KNOTS];
         double[] closs = new double[KNOTS];
         for (int i = 1; i <= KNOTS; i++) {
-            double d = d2Now + (target - d2Now) * i / KNOTS;
+            double d = ScheduleForecast.knotD2(d2Now, target, i, KNOTS);
             end.advance(d / tps, plan.lrAt(d));
             cd2[i - 1] = d;
-            closs[i - 1] = law.predict(end);
+            // Floats: a curve to draw, stored in the run state at 4 bytes a knot.
+            closs[i - 1] = (float) law.predict(end);
         }
         // A cooldown now, over k tokens.
         ScheduleState cd = now.copy();

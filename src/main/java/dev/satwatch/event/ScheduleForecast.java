@@ -85,6 +85,14 @@ public record ScheduleForecast(
                 note);
     }
 
+    /**
+     * The D2 of knot {@code i} (1-based) of {@code knots} evenly spaced from {@code d2Now} (excluded) to {@code
+     * target}: how a forecast's curve is laid out, so that a stored forecast need not store its D2 values.
+     */
+    public static double knotD2(double d2Now, double target, int i, int knots) {
+        return d2Now + (target - d2Now) * i / knots;
+    }
+
     /** This forecast with another upper bound on the loss given up (e.g. over several models). */
     public ScheduleForecast withLossGivenUpUpper(double upper) {
         return new ScheduleForecast(

@@ -256,6 +256,42 @@ public final class CurveSummary {
         return bins[STABLE].fitPoints(lnMin);
     }
 
+    /**
+     * Like {@link #fitPoints(double)} but with the anneal bins too, sorted by D2: every point after the warmup, whatever
+     * the LR did since (a cosine or linear decay, a cooldown). For the E-free log-log line of a decaying run's decision
+     * (DESIGN §5), which then also counts what annealing gained.
+     */
+    public FitPoints pastWarmupPoints(double targetD2Tokens) {
+        if (totalPoints == 0) {
+            return FitPoints.EMPTY;
+        }
+        double ref = targetD2Tokens > 0 && targetD2Tokens < Double.POSITIVE_INFINITY ? targetD2Tokens : maxD2;
+        double lnMin = config.burnInFraction() > 0 ? Math.log(config.burnInFraction() * ref) : Double.NEGATIVE_INFINITY;
+        FitPoints a = bins[STABLE].fitPoints(lnMin);
+        FitPoints b = bins[ANNEAL].fitPoints(lnMin);
+        int n = a.size() + b.size();
+        double[] x = new double[n];
+        double[] y = new double[n];
+        double[] w = new double[n];
+        double[] ss = new double[n];
+        double[] ax = a.x();
+        double[] bx = b.x();
+        int i = 0;
+        int j = 0;
+        for (int k = 0; k < n; k++) {
+            boolean fromA = j >= bx.length || (i < ax.length && ax[i] <= bx[j]);
+            FitPoints src = fromA ? a : b;
+            int idx = fromA ? i++ : j++;
+            x[k] = src.x()[idx];
+            y[k] = src.y()[idx];
+            w[k] = src.w()[idx];
+            ss[k] = src.ss()[idx];
+        }
+        return n == 0
+                ? FitPoints.EMPTY
+                : new FitPoints(x, y, w, (int) Math.min((long) a.rawPoints() + b.rawPoints(), Integer.MAX_VALUE), ss);
+    }
+
     /** Every bin (stable, unknown-LR, warmup and anneal), sorted by mean D2; for display. */
     public List<CurveBin> bins() {
         List<CurveBin> out = new ArrayList<>(binCount());

@@ -1,6 +1,7 @@
 package dev.satwatch.io;
 
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunEvent;
 import dev.satwatch.event.RunFinished;
 import dev.satwatch.event.RunMeta;
@@ -24,14 +25,25 @@ import java.util.Map;
  *     (stable: equal D2 keep arrival order; duplicates kept); every D2 finite
  * @param finishStatus the last {@code run_finished} status ({@code "finished"} when it gave none);
  *     null while the run has not finished
+ * @param schedule the planned LR schedule of the first {@code run_started} that gave one; null when none did
  */
-public record RunData(String runId, RunMeta meta, Map<String, List<LossPoint>> pointsBySplit, String finishStatus) {
+public record RunData(
+        String runId,
+        RunMeta meta,
+        Map<String, List<LossPoint>> pointsBySplit,
+        String finishStatus,
+        PlannedSchedule schedule) {
 
     /** Copies the map and lists, so a value is immutable. */
     public RunData {
         Map<String, List<LossPoint>> copy = new LinkedHashMap<>();
         pointsBySplit.forEach((split, points) -> copy.put(split, List.copyOf(points)));
         pointsBySplit = Collections.unmodifiableMap(copy);
+    }
+
+    /** A run without a planned schedule. */
+    public RunData(String runId, RunMeta meta, Map<String, List<LossPoint>> pointsBySplit, String finishStatus) {
+        this(runId, meta, pointsBySplit, finishStatus, null);
     }
 
     /**
@@ -75,6 +87,9 @@ public record RunData(String runId, RunMeta meta, Map<String, List<LossPoint>> p
             Builder b = runs.computeIfAbsent(e.runId(), Builder::new);
             if (e instanceof RunStarted s) {
                 b.started = b.started.orElse(s.meta());
+                if (b.schedule == null) {
+                    b.schedule = s.schedule();
+                }
             } else if (e instanceof LossPoint p) {
                 b.inline = b.inline.orElse(p.meta());
                 b.points.computeIfAbsent(p.split(), k -> new ArrayList<>()).add(p);
@@ -120,6 +135,7 @@ public record RunData(String runId, RunMeta meta, Map<String, List<LossPoint>> p
         RunMeta inline = RunMeta.EMPTY;
         final Map<String, List<LossPoint>> points = new LinkedHashMap<>();
         String status;
+        PlannedSchedule schedule;
 
         Builder(String runId) {
             this.runId = runId;
@@ -153,7 +169,7 @@ public record RunData(String runId, RunMeta meta, Map<String, List<LossPoint>> p
                 kept.sort(Comparator.comparingDouble(LossPoint::d2Tokens));
                 resolved.put(split.getKey(), kept);
             }
-            return new RunData(runId, meta, resolved, status);
+            return new RunData(runId, meta, resolved, status, schedule);
         }
 
         /**

@@ -1,14 +1,17 @@
 package dev.satwatch.track;
 
 import dev.satwatch.detect.StopAssessment;
+import dev.satwatch.estimate.SchedulePrediction;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunFinished;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.event.RunStarted;
 import dev.satwatch.fit.LocalTrend;
+import dev.satwatch.fit.ScheduleSummary;
 import dev.satwatch.law.ReuseLaw;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,11 +70,18 @@ public final class Backtester {
      * @param meta its metadata (setting, D1, target)
      * @param points its loss points, any splits
      * @param finishStatus its {@code run_finished} status, null when it did not finish
+     * @param schedule its planned LR schedule from {@code run_started}, null when it gave none
      */
-    public record Input(String runId, RunMeta meta, List<LossPoint> points, String finishStatus) {
+    public record Input(
+            String runId, RunMeta meta, List<LossPoint> points, String finishStatus, PlannedSchedule schedule) {
         /** Copies the list. */
         public Input {
             points = List.copyOf(points);
+        }
+
+        /** A run without a planned schedule (the tracker infers it from the LRs). */
+        public Input(String runId, RunMeta meta, List<LossPoint> points, String finishStatus) {
+            this(runId, meta, points, finishStatus, null);
         }
     }
 
@@ -151,7 +161,11 @@ public final class Backtester {
         List<LossPoint> points = new ArrayList<>(run.points());
         points.sort(Comparator.comparingDouble(LossPoint::d2Tokens));
         Instant t0 = Instant.EPOCH;
-        tracker.onEvent(state, new RunStarted(run.runId(), time(null, t0, 0), run.meta()), laws, time(null, t0, 0));
+        tracker.onEvent(
+                state,
+                new RunStarted(run.runId(), time(null, t0, 0), run.meta(), run.schedule(), null, Double.NaN),
+                laws,
+                time(null, t0, 0));
         Stop stop = null;
         double minUpper = Double.NaN;
         double target0 = run.meta().targetD2Tokens();
@@ -218,6 +232,21 @@ public final class Backtester {
     private Prediction assessNow(RunState state, double fraction) {
         var summary = state.summary(state.fitSplit());
         double target = state.meta().targetD2Tokens();
+        ScheduleSummary schedule = state.splits.get(state.fitSplit()).schedule;
+        if (schedule.decayed()) {
+            // A decaying LR: the tracker decides on the schedule-aware law (RunTracker#refit), so does the prediction.
+            StopAssessment a = tracker.rules()
+                    .earlyStop()
+                    .assess(
+                            SchedulePrediction.forecast(
+                                    schedule,
+                                    state.meta().tokensPerStep(),
+                                    state.schedule,
+                                    target,
+                                    config.detect().cooldownFraction()),
+                            state.meta().costPerBillionTokens());
+            return new Prediction(fraction, summary.maxD2Tokens() / target, a.lossGivenUp(), a.lossGivenUpUpper());
+        }
         StopAssessment a = tracker.rules()
                 .earlyStop()
                 .assess(

@@ -72,6 +72,15 @@ final class Bytes {
             return this;
         }
 
+        Writer putFloat(float v) {
+            int bits = Float.floatToRawIntBits(v);
+            ensure(Integer.BYTES);
+            for (int i = 0; i < Integer.BYTES; i++) {
+                buf[size++] = (byte) (bits >>> (8 * i));
+            }
+            return this;
+        }
+
         /** Unsigned LEB128 of a non-negative long. */
         Writer putVarLong(long v) {
             long rest = v;
@@ -150,6 +159,14 @@ final class Bytes {
                 bits |= (get() & 0xFFL) << (8 * i);
             }
             return Double.longBitsToDouble(bits);
+        }
+
+        float getFloat() {
+            int bits = 0;
+            for (int i = 0; i < Integer.BYTES; i++) {
+                bits |= (get() & 0xFF) << (8 * i);
+            }
+            return Float.intBitsToFloat(bits);
         }
 
         long getVarLong() {

@@ -301,8 +301,12 @@ public final class RunTracker {
         AddResult added = track.summary.add(d2, loss, p.lr());
         double step =
                 p.step() >= 0 ? p.step() : (merged.tokensPerStep() > 0 ? d2 / merged.tokensPerStep() : Double.NaN);
-        boolean newScheduleBin =
-                !Double.isNaN(step) && track.schedule.add(step, d2, loss, p.lr()) && track.schedule.decayed();
+        // A new schedule bin refits once the schedule-aware law decides: the LR has decayed, or the last refit
+        // could not bound the loss given up from the stable phase.
+        boolean newScheduleBin = !Double.isNaN(step)
+                && track.schedule.add(step, d2, loss, p.lr())
+                && (track.schedule.decayed()
+                        || (state.lastFit != null && !Double.isFinite(state.lastFit.lossGivenUpUpper())));
         String fitSplit = nextFitSplit(state, name);
         if (!Objects.equals(fitSplit, state.fitSplit)) {
             // Switching series (train → val): the previous fit describes another curve.
@@ -417,10 +421,18 @@ public final class RunTracker {
                 state.schedule,
                 state.meta.targetD2Tokens(),
                 config.detect().cooldownFraction());
-        if (track.schedule.decayed()) {
-            // Once the LR decays (cosine, linear, a cooldown) the stable-phase fit set stops growing; every point
-            // still enters the schedule-aware law, which decides (DESIGN §4b, §5).
-            stop = rules.earlyStop().assess(forecast, state.meta.costPerBillionTokens());
+        StopAssessment scheduleStop = rules.earlyStop()
+                .assess(
+                        forecast,
+                        LocalTrend.fit(
+                                track.summary.pastWarmupPoints(state.meta.targetD2Tokens()),
+                                config.detect().stopWindowRatio()),
+                        state.meta.costPerBillionTokens());
+        if (track.schedule.decayed() || (!stop.bounded() && scheduleStop.bounded())) {
+            // Once the LR decays (cosine, linear, a cooldown) the stable-phase fit set stops growing, and before that
+            // it may be too short to bound anything (a cosine run's first 20 %); every point still enters the
+            // schedule-aware law, which then decides (DESIGN §4b, §5).
+            stop = scheduleStop;
         }
         state.fitSequence++;
         state.pointsSinceFit = 0;

@@ -47,26 +47,15 @@ final class ScheduleCodec {
             }) {
                 w.putDouble(v);
             }
-            putArray(w, f.curveD2());
-            putArray(w, f.curveLoss());
+            // The curve's D2 values are its knots (ScheduleForecast#knotD2); its losses are floats.
+            double[] curve = f.curveLoss();
+            w.putVarLong(curve.length);
+            for (double v : curve) {
+                w.putFloat((float) v);
+            }
             w.put((byte) (f.cKnown() ? 1 : 0));
             w.putString(f.scheduleSource()).putString(f.note());
         }
-    }
-
-    private static void putArray(Bytes.Writer w, double[] a) {
-        w.putVarLong(a.length);
-        for (double v : a) {
-            w.putDouble(v);
-        }
-    }
-
-    private static double[] getArray(Bytes.Reader r) {
-        double[] a = new double[(int) r.getNonNegative(MAX_KNOTS)];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = r.getDouble();
-        }
-        return a;
     }
 
     /** Reads the planned schedule and the splits' summaries (into {@code splits}, already read). */
@@ -100,8 +89,12 @@ final class ScheduleCodec {
         for (int i = 0; i < v.length; i++) {
             v[i] = r.getDouble();
         }
-        double[] d2 = getArray(r);
-        double[] loss = getArray(r);
+        double[] loss = new double[(int) r.getNonNegative(MAX_KNOTS)];
+        double[] d2 = new double[loss.length];
+        for (int i = 0; i < loss.length; i++) {
+            loss[i] = r.getFloat();
+            d2[i] = ScheduleForecast.knotD2(v[0], v[1], i + 1, loss.length);
+        }
         boolean cKnown = r.getBoolean();
         String source = r.getString();
         String note = r.getString();

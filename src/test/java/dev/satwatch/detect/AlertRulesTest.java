@@ -386,4 +386,44 @@ class AlertRulesTest {
                         org.assertj.core.groups.Tuple.tuple(AlertType.STALLED, Alert.State.RESOLVED));
         assertThat(s.openAlerts()).isEmpty();
     }
+
+    private static dev.satwatch.event.ScheduleForecast forecast(double d2, double g, double upper) {
+        return new dev.satwatch.event.ScheduleForecast(
+                d2, TARGET, 0.1 * TARGET, 2.2, 2.1, 2.3, 2.21, 2.1, 2.3, g, upper, null, null, true, "planned", null);
+    }
+
+    @Test
+    void shouldJudgeTheScheduleForecastOnlyInsideTheJudgedPartOfTheBudget() {
+        EarlyStop rule = RULES.earlyStop();
+
+        StopAssessment early = rule.assess(forecast(0.1 * TARGET, 0.001, 0.002), Double.NaN);
+        StopAssessment mid = rule.assess(forecast(0.5 * TARGET, 0.004, 0.008), Double.NaN);
+        StopAssessment late = rule.assess(forecast(0.95 * TARGET, 0.0001, 0.0002), Double.NaN);
+
+        assertThat(early.judged()).isFalse();
+        assertThat(early.note()).isEqualTo("before the judged part of the budget");
+        assertThat(mid.judged()).isTrue();
+        assertThat(mid.lossGivenUpUpper()).isEqualTo(0.008);
+        // A stop at 50 % still runs its 10 % cooldown: it saves 40 % of the budget.
+        assertThat(mid.tokensSaved()).isCloseTo(0.4 * TARGET, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(mid.note()).isEqualTo("schedule-aware law");
+        assertThat(rule.recommends(mid)).isTrue();
+        assertThat(late.judged()).isFalse();
+        assertThat(late.note()).isEqualTo("inside the final cooldown");
+    }
+
+    @Test
+    void shouldNotRecommendAStopWhenTheScheduleForecastCannotBeBounded() {
+        EarlyStop rule = RULES.earlyStop();
+
+        StopAssessment unbounded = rule.assess(forecast(0.5 * TARGET, 0.004, Double.POSITIVE_INFINITY), Double.NaN);
+        StopAssessment none = rule.assess(
+                dev.satwatch.event.ScheduleForecast.none(0.5 * TARGET, TARGET, "only 3 schedule bins"), Double.NaN);
+
+        assertThat(unbounded.bounded()).isFalse();
+        assertThat(rule.recommends(unbounded)).isFalse();
+        assertThat(none.judged()).isTrue();
+        assertThat(none.bounded()).isFalse();
+        assertThat(none.note()).isEqualTo("schedule-aware law: only 3 schedule bins");
+    }
 }

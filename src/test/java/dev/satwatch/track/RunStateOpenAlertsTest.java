@@ -61,7 +61,7 @@ class RunStateOpenAlertsTest {
                 .as("alert-type declaration order, as openAlerts()")
                 .containsExactlyElementsOf(s.openAlerts())
                 .containsExactlyInAnyOrder(AlertType.LOSS_SPIKE, AlertType.DIMINISHING_RETURNS);
-        assertThat(s.toBytes()[0]).isEqualTo(RunState.FORMAT_VERSION).isEqualTo((byte) 4);
+        assertThat(s.toBytes()[0]).isEqualTo(RunState.FORMAT_VERSION).isEqualTo((byte) 5);
     }
 
     @Test
@@ -82,10 +82,32 @@ class RunStateOpenAlertsTest {
         assertThat(s.openAlertTransitions().get(0).ts()).isEqualTo(NOW);
     }
 
+    /** The state's bytes in format 4: format 5 without the schedule part at the end. */
+    static byte[] version4(RunState s) {
+        Bytes.Writer tail = new Bytes.Writer();
+        ScheduleCodec.writeTo(tail, s.schedule, s.splits, s.lastFit());
+        byte[] v5 = s.toBytes();
+        byte[] v4 = java.util.Arrays.copyOf(v5, v5.length - tail.toArray().length);
+        v4[0] = 4;
+        return v4;
+    }
+
+    @Test
+    void shouldReadVersionFourStateWithEmptyScheduleSums() {
+        RunState s = runWith();
+        s.split(LossPoint.VAL, TrackerConfig.defaults().summary(), 8).schedule.add(100, 3e10, 2.5, 3e-4);
+
+        RunState back = RunState.fromBytes(version4(s));
+
+        assertThat(back.meta()).isEqualTo(s.meta());
+        assertThat(back.splits.get(LossPoint.VAL).schedule.binnedPoints()).isZero();
+        assertThat(back.splits.get(LossPoint.VAL).summary).isEqualTo(s.splits.get(LossPoint.VAL).summary);
+    }
+
     @Test
     void shouldReadVersionOneStateWithoutOpenAlertDetails() {
         RunState s = runWith();
-        byte[] v4 = s.toBytes();
+        byte[] v4 = version4(s);
         // Version 1 is version 4 without the trailing cost rate (8 bytes, NaN here) and open-alert count (0, one byte).
         byte[] v1 = java.util.Arrays.copyOf(v4, v4.length - 9);
         v1[0] = 1;
@@ -93,7 +115,7 @@ class RunStateOpenAlertsTest {
         RunState back = RunState.fromBytes(v1);
 
         assertThat(back.openAlertTransitions()).isEmpty();
-        assertThat(back.toBytes()).isEqualTo(v4);
+        assertThat(version4(back)).isEqualTo(v4);
     }
 
     @Test
@@ -105,7 +127,7 @@ class RunStateOpenAlertsTest {
                 .isEqualTo(12.5);
 
         // Version 3 is version 4 without the trailing cost rate (8 bytes).
-        byte[] v4 = s.toBytes();
+        byte[] v4 = version4(s);
         byte[] v3 = java.util.Arrays.copyOf(v4, v4.length - 8);
         v3[0] = 3;
         RunState back = RunState.fromBytes(v3);

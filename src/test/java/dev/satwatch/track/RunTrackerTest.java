@@ -257,7 +257,10 @@ class RunTrackerTest {
         RunState state = RunState.create("run-1");
         feed(state, run, run.points(1.0), WITH_LAW);
         byte[] bytes = state.toBytes();
-        // Typical run: one val split logged in order, 500 points with warmup and decay.
+        // Typical run: one val split logged in order, 500 points with warmup and decay; its schedule sums, bins and
+        // last forecast (run state format 5) are in it.
+        assertThat(state.lastFit().schedule()).isNotNull();
+        assertThat(state.splits.get(LossPoint.VAL).schedule.binCount()).isGreaterThan(8);
         assertThat(bytes.length).isLessThanOrEqualTo(4096);
         assertThat(state.serializedSize()).isEqualTo(bytes.length);
         RunState back = RunState.fromBytes(bytes);
