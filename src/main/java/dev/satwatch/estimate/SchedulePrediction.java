@@ -5,12 +5,9 @@ import dev.satwatch.event.ScheduleForecast;
 import dev.satwatch.fit.AnnealingFit;
 import dev.satwatch.fit.AnnealingPoints;
 import dev.satwatch.fit.AnnealingResult;
+import dev.satwatch.fit.FloorFreeAnnealing;
 import dev.satwatch.fit.ScheduleState;
 import dev.satwatch.fit.ScheduleSummary;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.ArrayRealVector;
-import org.apache.commons.math3.linear.DecompositionSolver;
-import org.apache.commons.math3.linear.LUDecomposition;
 
 /**
  * What a fitted annealing law says about the rest of a run (DESIGN §4b, §5): the loss at the planned end of its
@@ -59,54 +56,6 @@ public final class SchedulePrediction {
 
     /** Two-sided 95 % normal quantile. */
     static final double Z_TWO_SIDED = 1.959963984540054;
-
-    /**
-     * The floor-free bound: {@code ln L = b0 − a·ln S1 − c·S2} by weighted linear least squares (the log-log line
-     * of DESIGN §5 with the annealing term), which overstates what more area gains when the loss has a floor; g⁺ of
-     * the two futures under it, one-sided 95 %.
-     */
-    static double logLogUpper(AnnealingPoints pts, int li, ScheduleState cd, ScheduleState end) {
-        int n = pts.size();
-        if (n < 5) {
-            return Double.NaN;
-        }
-        double[][] xtx = new double[3][3];
-        double[] xty = new double[3];
-        for (int i = 0; i < n; i++) {
-            double[] x = {1, -Math.log(pts.s1(i)), -pts.s2(li, i)};
-            double y = Math.log(pts.y(i));
-            double w = pts.w(i);
-            for (int r = 0; r < 3; r++) {
-                xty[r] += w * x[r] * y;
-                for (int c = 0; c < 3; c++) {
-                    xtx[r][c] += w * x[r] * x[c];
-                }
-            }
-        }
-        DecompositionSolver solver = new LUDecomposition(new Array2DRowRealMatrix(xtx)).getSolver();
-        if (!solver.isNonSingular()) {
-            return Double.NaN;
-        }
-        double[] beta = solver.solve(new ArrayRealVector(xty)).toArray();
-        double rss = 0;
-        for (int i = 0; i < n; i++) {
-            double fit = beta[0] - beta[1] * Math.log(pts.s1(i)) - beta[2] * pts.s2(li, i);
-            double r = Math.log(pts.y(i)) - fit;
-            rss += pts.w(i) * r * r;
-        }
-        double sigma2 = rss / (n - 3);
-        double[][] inv = solver.getInverse().getData();
-        double[] grad = {0, -(Math.log(cd.s1()) - Math.log(end.s1())), -(cd.s2(li) - end.s2(li))};
-        double delta = -beta[1] * (Math.log(cd.s1()) - Math.log(end.s1())) - beta[2] * (cd.s2(li) - end.s2(li));
-        double v = 0;
-        for (int r = 0; r < 3; r++) {
-            for (int c = 0; c < 3; c++) {
-                v += grad[r] * inv[r][c] * grad[c];
-            }
-        }
-        double se = Math.sqrt(Math.max(0, sigma2 * v));
-        return Math.exp(delta + Z_ONE_SIDED * se) - 1;
-    }
 
     /** Relative LR mismatch under which an inferred decay is taken to be the run's. */
     static final double INFER_TOLERANCE = 0.05;
@@ -207,7 +156,7 @@ public final class SchedulePrediction {
 
     /**
      * {@link #of(AnnealingResult, ScheduleState, double, double, PlannedSchedule, double, double)} with the points
-     * the law was fitted on, so that g⁺ also covers the floor-free model ({@link #logLogUpper}).
+     * the law was fitted on, so that g⁺ also covers the floor-free model ({@link FloorFreeAnnealing}).
      */
     static ScheduleForecast of(
             AnnealingResult law,
@@ -268,7 +217,7 @@ public final class SchedulePrediction {
         double gUpper = Double.isFinite(seDiff) ? g + Z_ONE_SIDED * seDiff / lEnd : Double.NaN;
         if (points != null && Double.isFinite(gUpper)) {
             // The floor-free model bounds what the law's floor may hide (DESIGN §5: the E-free log-log line).
-            double floorFree = logLogUpper(points, li, cd, end);
+            double floorFree = FloorFreeAnnealing.upper(points, li, cd, end, Z_ONE_SIDED);
             if (!Double.isNaN(floorFree)) {
                 gUpper = Math.max(gUpper, floorFree);
             }
