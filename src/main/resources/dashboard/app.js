@@ -2,7 +2,9 @@
 // the JSON API (GET /api/runs, /api/runs/{id}, /api/alerts). Plain ES2017, no build step.
 //
 // Hooks the browser test reads: <body data-ready="1"> after the first successful refresh, <body data-errors> (kept by
-// the recorder in index.html), #chart[data-chart-points] = number of points drawn, fleet rows <tr data-run="ID">.
+// the recorder in index.html), #chart[data-chart-points] = number of points drawn, fleet rows <tr data-run="ID">;
+// with a schedule forecast #chart[data-schedule-points] = points of the planned schedule's curve drawn and
+// #chart[data-cooldown-bar] = "x,top,bottom" (CSS pixels) of the cool-down-now interval bar last drawn.
 // The URL fragment holds the selected run (#run=ID) and, when the server wants a bearer token, #token=SECRET (a
 // fragment never reaches server logs).
 "use strict";
@@ -14,11 +16,17 @@
   const EXCLUDED_PHASES = ["WARMUP", "ANNEAL"];
   // Curves are drawn where their loss lies within the data's loss range widened by this factor.
   const CURVE_MARGIN = 1.1;
+  // The annealing law's forecast: the rest of the planned schedule (dotted) and the cool-down-now point.
+  const SCHEDULE_COLOR = "#7c3aed";
+  const SCHEDULE_LABEL = "planned schedule (annealing law)";
+  const COOLDOWN_LABEL = "cool down now";
 
   const state = {
     selected: null,
     chart: null,
     chartRun: null,
+    // The schedule part drawn by the chart (its interval bar is drawn by a hook), null without one.
+    chartSchedule: null,
     timer: null,
     generation: 0,
   };
@@ -294,7 +302,18 @@
 
   // ---------------------------------------------------------------- chart
 
-  // uPlot wants one shared x array: merge the x values of the three sources, null where a series has no point.
+  // The run's schedule part when it has something to draw (a curve or a cool-down-now point), else null.
+  function scheduleOf(detail) {
+    const sch = detail.schedule;
+    if (!sch || typeof sch !== "object") {
+      return null;
+    }
+    const now = sch.cooldown_now || {};
+    const hasCurve = Array.isArray(sch.curve) && sch.curve.length > 0;
+    return hasCurve || (isNum(now.d2_tokens) && isNum(now.loss)) ? sch : null;
+  }
+
+  // uPlot wants one shared x array: merge the x values of the sources, null where a series has no point.
   function chartData(detail) {
     const sources = [
       (detail.bins || []).filter((b) => !isExcluded(b)),
@@ -302,6 +321,12 @@
       detail.fitted_curve || [],
       detail.predicted_curve || [],
     ];
+    const schedule = scheduleOf(detail);
+    if (schedule) {
+      const now = schedule.cooldown_now || {};
+      sources.push(Array.isArray(schedule.curve) ? schedule.curve : []);
+      sources.push([{ d2_tokens: now.d2_tokens, loss: now.loss }]);
+    }
     const positive = (p) => isNum(p.d2_tokens) && p.d2_tokens > 0 && isNum(p.loss) && p.loss > 0;
     // The curves are clipped to the loss range of the data (with a margin): a diverged run's fit or an extrapolated
     // law must not stretch the axis to loss 20 and flatten the points the reader came to see.
@@ -309,7 +334,7 @@
     const lossMin = observed.length ? Math.min.apply(null, observed) / CURVE_MARGIN : 0;
     const lossMax = observed.length ? Math.max.apply(null, observed) * CURVE_MARGIN : Infinity;
     const inRange = (p) => positive(p) && p.loss >= lossMin && p.loss <= lossMax;
-    const usableOf = [positive, positive, inRange, inRange];
+    const usableOf = [positive, positive, inRange, inRange, inRange, inRange];
     const xs = new Set();
     sources.forEach((source, s) => {
       for (const p of source) {
@@ -322,18 +347,28 @@
     const index = new Map(x.map((v, i) => [v, i]));
     let points = 0;
     let maxLoss = 0;
+    const drawn = [];
     const ys = sources.map((source, s) => {
       const y = new Array(x.length).fill(null);
+      drawn.push(0);
       for (const p of source) {
         if (usableOf[s](p)) {
           y[index.get(p.d2_tokens / 1e9)] = p.loss;
           points += 1;
+          drawn[s] += 1;
           maxLoss = Math.max(maxLoss, p.loss);
         }
       }
       return y;
     });
-    return { data: [x].concat(ys), points: points, maxLoss: maxLoss };
+    return {
+      data: [x].concat(ys),
+      points: points,
+      maxLoss: maxLoss,
+      schedule: schedule,
+      schedulePoints: schedule ? drawn[4] : 0,
+      cooldownDrawn: schedule ? drawn[5] > 0 : false,
+    };
   }
 
   function isExcluded(bin) {
@@ -380,13 +415,84 @@
     return splits.map((v) => (v === null ? "" : trimNumber(v)));
   }
 
-  function chartOptions(width) {
+  // The cool-down-now point's 95 % interval: a vertical bar with short caps at its D2, clipped to the plot.
+  function drawCooldownBar(u) {
+    const sch = state.chartSchedule;
+    const now = sch && sch.cooldown_now;
+    if (!now || !isNum(now.d2_tokens) || !(now.d2_tokens > 0) || !isNum(now.low) || !isNum(now.high)) {
+      return;
+    }
+    if (!(now.low > 0) || !(now.high > now.low)) {
+      return;
+    }
+    const x = u.valToPos(now.d2_tokens / 1e9, "x", true);
+    const top = u.valToPos(now.high, "y", true);
+    const bottom = u.valToPos(now.low, "y", true);
+    if (![x, top, bottom].every(isFinite)) {
+      return;
+    }
+    const ctx = u.ctx;
+    const cap = 5 * devicePixelRatio;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+    ctx.clip();
+    ctx.strokeStyle = SCHEDULE_COLOR;
+    ctx.lineWidth = 1.5 * devicePixelRatio;
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, bottom);
+    ctx.moveTo(x - cap, top);
+    ctx.lineTo(x + cap, top);
+    ctx.moveTo(x - cap, bottom);
+    ctx.lineTo(x + cap, bottom);
+    ctx.stroke();
+    ctx.restore();
+    const css = (v) => String(Math.round(v / devicePixelRatio));
+    byId("chart").setAttribute("data-cooldown-bar", [x, top, bottom].map(css).join(","));
+  }
+
+  function chartOptions(width, withSchedule) {
     const dot = (fill) => ({ show: true, size: 6, width: 1.5, fill: fill });
+    const series = [
+      { label: "D2 (B tokens)", value: (u, v) => (v === null ? DASH : trimNumber(v)) },
+      { label: "binned loss", stroke: "#2563eb", paths: () => null, points: dot("#2563eb"), value: lossValue },
+      { label: "warmup / anneal", stroke: "#94a3b8", paths: () => null, points: dot("#ffffff"), value: lossValue },
+      { label: "fitted", stroke: "#0f172a", width: 2, spanGaps: true, points: { show: false }, value: lossValue },
+      {
+        label: "predicted",
+        stroke: "#ea580c",
+        width: 2,
+        dash: [8, 6],
+        spanGaps: true,
+        points: { show: false },
+        value: lossValue,
+      },
+    ];
+    if (withSchedule) {
+      series.push({
+        label: SCHEDULE_LABEL,
+        stroke: SCHEDULE_COLOR,
+        width: 2.5,
+        dash: [1, 5],
+        cap: "round",
+        spanGaps: true,
+        points: { show: false },
+        value: lossValue,
+      });
+      series.push({
+        label: COOLDOWN_LABEL,
+        stroke: SCHEDULE_COLOR,
+        paths: () => null,
+        points: { show: true, size: 10, width: 2, fill: "#ffffff" },
+        value: lossValue,
+      });
+    }
     return {
       width: width,
       height: CHART_HEIGHT,
-      // Leaving the plot resets uPlot's legend to dashes: show the latest values again.
       hooks: {
+        // Leaving the plot resets uPlot's legend to dashes: show the latest values again.
         setCursor: [
           (u) => {
             if (u.cursor.idx === null || u.cursor.idx === undefined) {
@@ -394,6 +500,7 @@
             }
           },
         ],
+        draw: withSchedule ? [drawCooldownBar] : [],
       },
       scales: {
         x: { time: false, distr: 3, range: paddedRange(1.12) },
@@ -415,22 +522,62 @@
           values: axisValues,
         },
       ],
-      series: [
-        { label: "D2 (B tokens)", value: (u, v) => (v === null ? DASH : trimNumber(v)) },
-        { label: "binned loss", stroke: "#2563eb", paths: () => null, points: dot("#2563eb"), value: lossValue },
-        { label: "warmup / anneal", stroke: "#94a3b8", paths: () => null, points: dot("#ffffff"), value: lossValue },
-        { label: "fitted", stroke: "#0f172a", width: 2, spanGaps: true, points: { show: false }, value: lossValue },
-        {
-          label: "predicted",
-          stroke: "#ea580c",
-          width: 2,
-          dash: [8, 6],
-          spanGaps: true,
-          points: { show: false },
-          value: lossValue,
-        },
-      ],
+      series: series,
     };
+  }
+
+  // What the schedule series are, as the legend's tooltips and the sentence under the chart say it.
+  function scheduleSentence(sch) {
+    const now = sch.cooldown_now || {};
+    const parts = [
+      "Dotted: the loss the annealing law predicts for the rest of the " +
+        (sch.source === "planned" ? "planned" : "assumed (" + (sch.source || DASH) + ")") +
+        " schedule, " +
+        N.fixed(sch.final_loss, 4) +
+        " " +
+        N.interval(sch.final_loss_low, sch.final_loss_high, 4, 0, LOSS_CEILING) +
+        " at the " +
+        fmtTokens(sch.target_d2_tokens) +
+        "-token target.",
+      "Ring with bar: the loss if the run cools down now over " +
+        fmtTokens(now.cooldown_tokens) +
+        " tokens, " +
+        N.fixed(now.loss, 4) +
+        " " +
+        N.interval(now.low, now.high, 4, 0, LOSS_CEILING) +
+        " (95 %) at " +
+        fmtTokens(now.d2_tokens) +
+        ".",
+    ];
+    if (sch.c_known === false) {
+      parts.push("The LR has not decayed yet, so the law's cooldown term is not fitted: both losses leave out the cooldown's gain.");
+    }
+    return parts.join(" ");
+  }
+
+  function renderSchedule(sch) {
+    const note = byId("chart-schedule");
+    if (!sch) {
+      note.hidden = true;
+      note.textContent = "";
+      return;
+    }
+    note.textContent = scheduleSentence(sch);
+    note.hidden = false;
+  }
+
+  // Tooltips on the two schedule entries of uPlot's legend (series 5 and 6; row 0 is x).
+  function titleScheduleLegend(u) {
+    const rows = u.root.querySelectorAll(".u-legend .u-series");
+    const titles = {
+      5: "The annealing law's loss if the run follows its planned schedule from now to the target budget.",
+      6: "The annealing law's loss if the run starts its cooldown now; the bar is the 95 % interval.",
+    };
+    Object.keys(titles).forEach((i) => {
+      if (rows[i]) {
+        rows[i].setAttribute("title", titles[i]);
+      }
+    });
   }
 
   function lossValue(u, v) {
@@ -453,6 +600,11 @@
     const container = byId("chart");
     const built = chartData(detail);
     container.setAttribute("data-chart-points", String(built.points));
+    container.setAttribute("data-schedule-points", String(built.schedulePoints));
+    if (!built.cooldownDrawn) {
+      container.removeAttribute("data-cooldown-bar");
+    }
+    renderSchedule(built.schedule);
     if (built.points === 0) {
       destroyChart();
       replaceChildren(container, [el("p", { class: "chart-empty", text: "No points yet for this run." })]);
@@ -462,15 +614,21 @@
       throw new Error("the chart library (uPlot) did not load");
     }
     container.setAttribute("data-chart-loss-max", String(built.maxLoss));
-    if (state.chart && state.chartRun === runId) {
+    const withSchedule = built.schedule !== null;
+    state.chartSchedule = built.cooldownDrawn ? built.schedule : null;
+    // The schedule series come and go with the forecast: a chart with the other series count is built anew.
+    if (state.chart && state.chartRun === runId && state.chart.series.length === built.data.length) {
       state.chart.setData(built.data);
       showLatest(state.chart);
       return;
     }
     destroyChart();
     replaceChildren(container, []);
-    state.chart = new window.uPlot(chartOptions(chartWidth()), built.data, container);
+    state.chart = new window.uPlot(chartOptions(chartWidth(), withSchedule), built.data, container);
     state.chartRun = runId;
+    if (withSchedule) {
+      titleScheduleLegend(state.chart);
+    }
     showLatest(state.chart);
   }
 
@@ -510,6 +668,7 @@
 
   function renderNoRun() {
     destroyChart();
+    renderSchedule(null);
     byId("chart-run").textContent = DASH;
     byId("chart-facts").textContent = "";
     const container = byId("chart");

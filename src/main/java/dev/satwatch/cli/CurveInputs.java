@@ -1,6 +1,8 @@
 package dev.satwatch.cli;
 
+import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunEvent;
+import dev.satwatch.event.RunStarted;
 import dev.satwatch.io.CurveReader;
 import dev.satwatch.io.InputFormatException;
 import dev.satwatch.io.InputProblem;
@@ -11,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +32,18 @@ final class CurveInputs {
      *     was skipped
      */
     static List<RunData> load(InputOptions options, PrintWriter err) {
+        return load(options, err, null);
+    }
+
+    /**
+     * As {@link #load(InputOptions, PrintWriter)}, and puts into {@code schedules} (when not null) each run's planned
+     * schedule: that of its first {@code run_started} that gives one (earlier ones win, as for the metadata).
+     */
+    static List<RunData> load(InputOptions options, PrintWriter err, Map<String, PlannedSchedule> schedules) {
         List<RunEvent> events = events(options, err);
+        if (schedules != null) {
+            schedules.putAll(plannedSchedules(events));
+        }
         RunData.Grouping grouping = RunData.groupReporting(events);
         grouping.problems().forEach(p -> err.println("warning: " + p));
         List<RunData> runs = grouping.runs();
@@ -37,6 +51,17 @@ final class CurveInputs {
             throw new CliException(ExitCodes.DATA_ERROR, "no loss points found in " + options.all());
         }
         return runs;
+    }
+
+    /** Each run's planned schedule: that of its first {@code run_started} that gives one. */
+    static Map<String, PlannedSchedule> plannedSchedules(List<RunEvent> events) {
+        Map<String, PlannedSchedule> out = new HashMap<>();
+        for (RunEvent e : events) {
+            if (e instanceof RunStarted s && s.schedule() != null) {
+                out.putIfAbsent(s.runId(), s.schedule());
+            }
+        }
+        return out;
     }
 
     /**

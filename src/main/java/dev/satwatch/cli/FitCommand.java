@@ -1,11 +1,16 @@
 package dev.satwatch.cli;
 
+import dev.satwatch.detect.DetectConfig;
 import dev.satwatch.estimate.RunEstimate;
 import dev.satwatch.estimate.RunEstimator;
+import dev.satwatch.estimate.SchedulePrediction;
 import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.Numbers;
+import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunMeta;
+import dev.satwatch.event.ScheduleForecast;
 import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.fit.ScheduleSummary;
 import dev.satwatch.fit.SummaryConfig;
 import dev.satwatch.io.RunData;
 import dev.satwatch.law.ReuseLaw;
@@ -17,6 +22,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,15 +74,26 @@ public final class FitCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object {\"runs\":[...]} instead of a table.")
     boolean json;
 
-    @Option(names = "--plot", paramLabel = "OUT.png", description = "Also write a log-log plot of loss vs D2.")
+    @Option(
+            names = "--plot",
+            paramLabel = "OUT.png",
+            description = {
+                "Also write a log-log plot of loss vs D2. A run with a target budget also gets the annealing law's"
+                        + " curve for the rest of its planned schedule (dotted) and the loss after a cooldown started"
+                        + " now, with its 95%% interval."
+            })
     Path plot;
+
+    /** The cooldown fraction of the budget when a run's planned schedule does not give one: the detector's default. */
+    static final double DEFAULT_COOLDOWN_FRACTION = DetectConfig.defaults().cooldownFraction();
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            List<RunData> runs = CurveInputs.load(input, err);
+            Map<String, PlannedSchedule> schedules = new HashMap<>();
+            List<RunData> runs = CurveInputs.load(input, err, schedules);
             Map<String, LawJson.Entry> laws = loadLaws(lawFile);
             RunEstimator estimator = RunEstimator.create();
             List<RunEstimate> estimates = new ArrayList<>();
@@ -100,7 +118,14 @@ public final class FitCommand implements Callable<Integer> {
                 RunEstimate estimate =
                         estimator.estimate(run.runId(), points.get(0).split(), meta, summary, law, null);
                 estimates.add(estimate);
-                plotted.add(plotRun(run.runId(), points, estimate, law, meta));
+                if (plot != null) {
+                    ScheduleForecast forecast = scheduleForecast(points, meta, schedules.get(run.runId()));
+                    if (forecast != null && !forecast.predicted()) {
+                        err.println("note: run " + run.runId() + ": no planned-schedule curve in the plot: "
+                                + forecast.note());
+                    }
+                    plotted.add(plotRun(run.runId(), points, estimate, law, meta, forecast));
+                }
             }
             if (json) {
                 out.println(ReportJson.fitReport(estimates));
@@ -126,6 +151,34 @@ public final class FitCommand implements Callable<Integer> {
             summary.add(p.d2Tokens(), p.loss(), p.lr());
         }
         return summary;
+    }
+
+    /**
+     * What the schedule-aware annealing law predicts for the rest of the run (the plan's end, a cooldown now and the
+     * curve between): a {@link ScheduleSummary} fed with the fitted split's points in step order (the step logged,
+     * else D2 over the tokens per step; points with neither are left out), then {@link SchedulePrediction#forecast}.
+     *
+     * @return null without a target budget; else the forecast, which says why when none could be made
+     */
+    static ScheduleForecast scheduleForecast(List<LossPoint> points, RunMeta meta, PlannedSchedule planned) {
+        double target = meta.targetD2Tokens();
+        if (!(target > 0) || !Double.isFinite(target)) {
+            return null;
+        }
+        double tokensPerStep = meta.tokensPerStep() > 0 ? meta.tokensPerStep() : Double.NaN;
+        List<double[]> rows = new ArrayList<>(points.size());
+        for (LossPoint p : points) {
+            double step = p.step() >= 0 ? p.step() : p.d2Tokens() / tokensPerStep;
+            if (Double.isFinite(step)) {
+                rows.add(new double[] {step, p.d2Tokens(), p.loss(), p.lr()});
+            }
+        }
+        rows.sort(Comparator.comparingDouble(r -> r[0]));
+        ScheduleSummary summary = new ScheduleSummary();
+        for (double[] r : rows) {
+            summary.add(r[0], r[1], r[2], r[3]);
+        }
+        return SchedulePrediction.forecast(summary, tokensPerStep, planned, target, DEFAULT_COOLDOWN_FRACTION);
     }
 
     private RunMeta withTarget(RunMeta meta) {
@@ -158,7 +211,12 @@ public final class FitCommand implements Callable<Integer> {
     }
 
     private static CurvePlot.Run plotRun(
-            String runId, List<LossPoint> points, RunEstimate estimate, ReuseLaw law, RunMeta meta) {
+            String runId,
+            List<LossPoint> points,
+            RunEstimate estimate,
+            ReuseLaw law,
+            RunMeta meta,
+            ScheduleForecast forecast) {
         double[] x = new double[points.size()];
         double[] y = new double[points.size()];
         for (int i = 0; i < x.length; i++) {
@@ -172,7 +230,8 @@ public final class FitCommand implements Callable<Integer> {
                 estimate.fit(),
                 law,
                 ReuseLaw.billions(meta.d1Tokens()),
-                ReuseLaw.billions(meta.targetD2Tokens()));
+                ReuseLaw.billions(meta.targetD2Tokens()),
+                forecast);
     }
 
     private void writePlot(List<CurvePlot.Run> runs, PrintWriter err) {

@@ -149,7 +149,8 @@ final class ApiHandler implements HttpHandler {
                         s,
                         Curves.fitted(s),
                         Curves.predicted(
-                                s, setting == null ? null : runs.law(setting).orElse(null))));
+                                s, setting == null ? null : runs.law(setting).orElse(null)),
+                        Curves.schedule(s)));
     }
 
     private void forward(HttpExchange ex, String owner, String runId, boolean decision) throws IOException {

@@ -2,6 +2,7 @@ package dev.satwatch.http;
 
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.Numbers;
+import dev.satwatch.event.ScheduleForecast;
 import dev.satwatch.fit.CurveBin;
 import dev.satwatch.fit.CurveSummary;
 import dev.satwatch.fit.PowerLaw;
@@ -22,6 +23,9 @@ import java.util.List;
  *   <li>predicted: the setting's law {@code L(D1, D2) = A·D1^(−α1)·D2^(−α2+α3·ln D1) + E}, empty without a law or a
  *       D1.
  * </ul>
+ *
+ * and, from the latest fit, the schedule-aware annealing law's forecast ({@link #schedule}): its curve for the rest of
+ * the planned schedule, from the last point to the target, and the loss after a cooldown started now.
  *
  * Stateless and thread-safe.
  */
@@ -75,6 +79,16 @@ final class Curves {
             out.add(new CurvePoint(d2, law.loss(ReuseLaw.billions(d1), ReuseLaw.billions(d2))));
         }
         return out;
+    }
+
+    /**
+     * The latest fit's schedule forecast when the annealing law made one ({@link ScheduleForecast#predicted()});
+     * null before the first fit, for a fit without one, and for one that says why it could not be made.
+     */
+    static ScheduleForecast schedule(RunState s) {
+        FitUpdate f = s.lastFit();
+        ScheduleForecast forecast = f == null ? null : f.schedule();
+        return forecast != null && forecast.predicted() ? forecast : null;
     }
 
     private static double[] logSpaced(double from, double to) {

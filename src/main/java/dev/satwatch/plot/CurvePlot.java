@@ -1,5 +1,6 @@
 package dev.satwatch.plot;
 
+import dev.satwatch.event.ScheduleForecast;
 import dev.satwatch.fit.FitResult;
 import dev.satwatch.law.ReuseLaw;
 import java.awt.BasicStroke;
@@ -19,7 +20,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Draws loss against D2 on log-log axes (XChart): per run, the observed points, the fitted curve
- * {@code E + B·D2^(−α)} and, when a law applies, the law's predicted curve. Runs on a headless JVM.
+ * {@code E + B·D2^(−α)}, when a law applies the law's predicted curve, and when the schedule-aware annealing law
+ * made a forecast the rest of the planned schedule's predicted curve (dotted) and the loss after a cooldown started
+ * now (a diamond with its 95 % interval as a vertical bar). Runs on a headless JVM.
  */
 public final class CurvePlot {
 
@@ -36,6 +39,16 @@ public final class CurvePlot {
     static final BasicStroke LAW_STROKE =
             new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
 
+    /** The annealing law's curve for the rest of the planned schedule, and nothing else, is dotted. */
+    static final BasicStroke SCHEDULE_STROKE =
+            new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10f, new float[] {0.5f, 4f}, 0f);
+
+    /** Legend label of the planned schedule's predicted curve (after the run id). */
+    static final String SCHEDULE_LABEL = "planned schedule (annealing law)";
+
+    /** Legend label of the cool-down-now point (after the run id). */
+    static final String COOLDOWN_LABEL = "cool down now";
+
     /** Height of one legend line, to size the chart so that every run's entry shows. */
     private static final int LEGEND_LINE_PX = 20;
 
@@ -51,9 +64,36 @@ public final class CurvePlot {
      * @param law the law of its setting, or null
      * @param d1 the base model's D1 in billions, NaN when from scratch
      * @param targetD2 the budget in billions, NaN when unknown (curves then end at the last point)
+     * @param schedule the annealing law's forecast for the rest of the run, or null; drawn only when
+     *     {@link ScheduleForecast#predicted()}
      */
     public record Run(
-            String runId, double[] d2Tokens, double[] loss, FitResult fit, ReuseLaw law, double d1, double targetD2) {}
+            String runId,
+            double[] d2Tokens,
+            double[] loss,
+            FitResult fit,
+            ReuseLaw law,
+            double d1,
+            double targetD2,
+            ScheduleForecast schedule) {
+
+        /** A run without a schedule forecast. */
+        public Run(
+                String runId,
+                double[] d2Tokens,
+                double[] loss,
+                FitResult fit,
+                ReuseLaw law,
+                double d1,
+                double targetD2) {
+            this(runId, d2Tokens, loss, fit, law, d1, targetD2, null);
+        }
+
+        /** Whether the run has a forecast to draw. */
+        boolean forecast() {
+            return schedule != null && schedule.predicted();
+        }
+    }
 
     /** Writes a PNG of the runs to {@code out} (overwriting it). */
     public static void writePng(List<Run> runs, Path out, String title) throws IOException {
@@ -70,15 +110,22 @@ public final class CurvePlot {
 
     /**
      * The chart of the runs: per run its points (the legend's entry: the run id and its fitted α), its fitted curve
-     * as a solid line in the same colour, and its law's predicted curve dashed, only when a law applies. The
-     * legend sits beside the plot, one line per run, and the chart grows to hold it.
+     * as a solid line in the same colour, and its law's predicted curve dashed, only when a law applies; a run with a
+     * schedule forecast adds its planned schedule's predicted curve, dotted, and the cool-down-now point with its
+     * interval bar, both keyed in the legend. The legend sits beside the plot, one line per entry, and the chart
+     * grows to hold it.
      */
     static XYChart chart(List<Run> runs, String title) {
         boolean anyLaw = runs.stream().anyMatch(r -> r.law() != null && r.d1() > 0);
+        long forecasts = runs.stream().filter(Run::forecast).count();
+        String key = anyLaw ? "solid: fit, dashed: law" : "lines: fit";
+        if (forecasts > 0) {
+            key += ", dotted: planned schedule";
+        }
         XYChart chart = new XYChartBuilder()
                 .width(1200)
-                .height(Math.max(650, 140 + LEGEND_LINE_PX * runs.size()))
-                .title(title + (anyLaw ? " (solid: fit, dashed: law)" : " (lines: fit)"))
+                .height(Math.max(650, 140 + LEGEND_LINE_PX * (int) (runs.size() + 2 * forecasts)))
+                .title(title + " (" + key + ")")
                 .xAxisTitle("D2 (billions of tokens, log)")
                 .yAxisTitle("loss (log)")
                 .build();
@@ -136,8 +183,54 @@ public final class CurvePlot {
                 predicted.setLineStyle(LAW_STROKE);
                 predicted.setShowInLegend(false);
             }
+            if (run.forecast()) {
+                addForecast(chart, run.runId(), run.schedule(), color);
+            }
         }
         return chart;
+    }
+
+    /**
+     * The forecast's curve for the rest of the planned schedule (dotted) and the loss after a cooldown started now: a
+     * diamond at {@code (D2 now + K, loss)} and a solid vertical bar over its 95 % interval, all in the run's colour.
+     * Parts with no positive finite numbers are left out.
+     */
+    private static void addForecast(XYChart chart, String runId, ScheduleForecast f, Color color) {
+        // Say so when C is not fitted yet: the absolute losses then miss the cooldown gain (ScheduleForecast#cKnown).
+        String caveat = f.cKnown() ? "" : ", cooldown gain not yet known";
+        double[][] curve = positive(f.curveD2(), f.curveLoss());
+        if (curve[0].length > 0) {
+            XYSeries planned =
+                    chart.addSeries(runId + " " + SCHEDULE_LABEL.replace(")", caveat + ")"), curve[0], curve[1]);
+            planned.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            planned.setMarker(SeriesMarkers.NONE);
+            planned.setLineColor(color);
+            planned.setLineStyle(SCHEDULE_STROKE);
+        }
+        double x = ReuseLaw.billions(f.d2Tokens() + f.cooldownTokens());
+        double y = f.cooldownNowLoss();
+        if (!(x > 0 && y > 0) || !Double.isFinite(x + y)) {
+            return;
+        }
+        XYSeries point = chart.addSeries(
+                runId + " " + COOLDOWN_LABEL + " " + fmt(y) + " [" + fmt(f.cooldownNowLow()) + ", "
+                        + fmt(f.cooldownNowHigh()) + "]",
+                new double[] {x},
+                new double[] {y});
+        point.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        point.setMarker(SeriesMarkers.DIAMOND);
+        point.setMarkerColor(color);
+        double low = f.cooldownNowLow();
+        double high = f.cooldownNowHigh();
+        if (low > 0 && high > low && Double.isFinite(high)) {
+            XYSeries bar = chart.addSeries(
+                    runId + " " + COOLDOWN_LABEL + " 95% interval", new double[] {x, x}, new double[] {low, high});
+            bar.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+            bar.setMarker(SeriesMarkers.NONE);
+            bar.setLineColor(color);
+            bar.setLineStyle(SeriesLines.SOLID);
+            bar.setShowInLegend(false);
+        }
     }
 
     /** The (x in billions, y) pairs with both positive and finite, sorted by x. */

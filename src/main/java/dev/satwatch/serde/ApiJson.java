@@ -9,6 +9,7 @@ import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.Numbers;
+import dev.satwatch.event.ScheduleForecast;
 import dev.satwatch.fit.CurveBin;
 import dev.satwatch.fit.CurveSummary;
 import dev.satwatch.track.RunState;
@@ -108,9 +109,20 @@ public final class ApiJson {
 
     /**
      * The document of {@code GET /api/runs/{id}}: summary, latest fit, bins of the fitted split, fitted and predicted
-     * curves, open alerts.
+     * curves, open alerts; {@code "schedule": null}.
      */
     public static byte[] runDetail(RunState s, List<CurvePoint> fitted, List<CurvePoint> predicted) {
+        return runDetail(s, fitted, predicted, null);
+    }
+
+    /**
+     * The document of {@code GET /api/runs/{id}}: summary, latest fit, bins of the fitted split, fitted and predicted
+     * curves, the annealing law's forecast for the rest of the planned schedule ({@link #schedule}), open alerts.
+     *
+     * @param schedule the forecast to draw, null for {@code "schedule": null}
+     */
+    public static byte[] runDetail(
+            RunState s, List<CurvePoint> fitted, List<CurvePoint> predicted, ScheduleForecast schedule) {
         ObjectNode root = MAPPER.createObjectNode();
         root.set("run", summary(s));
         FitUpdate fit = s.lastFit();
@@ -133,6 +145,11 @@ public final class ApiJson {
         }
         curve(root.putArray("fitted_curve"), fitted);
         curve(root.putArray("predicted_curve"), predicted);
+        if (schedule == null) {
+            root.putNull("schedule");
+        } else {
+            root.set("schedule", schedule(schedule));
+        }
         ArrayNode alerts = root.putArray("alerts");
         for (Alert a : s.openAlertTransitions()) {
             alerts.add(alertNode(a));
@@ -292,6 +309,46 @@ public final class ApiJson {
             open.add(t.name());
         }
         o.put("finished", s.finished());
+        return o;
+    }
+
+    /**
+     * The part of a run detail that draws a schedule forecast:
+     *
+     * <pre>{@code
+     * {"curve":[{"d2_tokens":1.6E10,"loss":2.74},...],
+     *  "cooldown_now":{"d2_tokens":1.8E10,"cooldown_tokens":3.0E9,"loss":2.73,"low":2.72,"high":2.74},
+     *  "final_loss":2.69,"final_loss_low":2.68,"final_loss_high":2.70,"target_d2_tokens":3.0E10,
+     *  "source":"planned","c_known":true}
+     * }</pre>
+     *
+     * The curve is the law's loss along the rest of the plan, after the last point up to the target (points with a
+     * non-finite number left out); {@code cooldown_now} is the loss after a cooldown of {@code cooldown_tokens}
+     * started now, at {@code d2_tokens} = D2 now + those tokens, with its 95 % interval; {@code final_loss} the loss
+     * at the planned end with its interval. {@code c_known} false: the law's C is not fitted yet (the LR has not
+     * decayed), and both absolute losses leave out the cooldown's gain.
+     */
+    static ObjectNode schedule(ScheduleForecast f) {
+        ObjectNode o = MAPPER.createObjectNode();
+        double[] d2 = f.curveD2();
+        double[] loss = f.curveLoss();
+        List<CurvePoint> points = new ArrayList<>(d2.length);
+        for (int i = 0; i < Math.min(d2.length, loss.length); i++) {
+            points.add(new CurvePoint(d2[i], loss[i]));
+        }
+        curve(o.putArray("curve"), points);
+        ObjectNode now = o.putObject("cooldown_now");
+        JsonFields.number(now, "d2_tokens", f.d2Tokens() + f.cooldownTokens());
+        JsonFields.number(now, "cooldown_tokens", f.cooldownTokens());
+        JsonFields.number(now, "loss", f.cooldownNowLoss());
+        JsonFields.number(now, "low", f.cooldownNowLow());
+        JsonFields.number(now, "high", f.cooldownNowHigh());
+        JsonFields.number(o, "final_loss", f.finalLoss());
+        JsonFields.number(o, "final_loss_low", f.finalLow());
+        JsonFields.number(o, "final_loss_high", f.finalHigh());
+        JsonFields.number(o, "target_d2_tokens", f.targetD2Tokens());
+        o.put("source", f.scheduleSource());
+        o.put("c_known", f.cKnown());
         return o;
     }
 

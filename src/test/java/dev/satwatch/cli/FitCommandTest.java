@@ -6,7 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.satwatch.event.LossPoint;
+import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunEvent;
+import dev.satwatch.event.RunMeta;
+import dev.satwatch.event.RunStarted;
+import dev.satwatch.event.ScheduleForecast;
+import dev.satwatch.fit.ScheduleState;
+import dev.satwatch.io.RunData;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.serde.EventCodec;
 import dev.satwatch.sim.SyntheticRun;
@@ -15,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -168,6 +175,72 @@ class FitCommandTest {
         assertThat(bytes.length).isGreaterThan(5_000);
         assertThat(new String(bytes, 1, 3, java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo("PNG");
+    }
+
+    /**
+     * A run on {@code 2.6 + 0.45·S1^(−0.55) − 0.4·S2} (λ = 0.999) with a warmup to 3e-4 over 500 steps then a linear
+     * decay to 3e-5 at its 30 B budget (1 M tokens a step), a point every 100 steps to {@code lastStep}, LR logged,
+     * seeded noise; its run_started carries the plan.
+     */
+    static List<RunEvent> decayingRun(String id, int lastStep) {
+        PlannedSchedule plan = new PlannedSchedule(PlannedSchedule.LINEAR, 0.5e9, Double.NaN, null, 3e-4, 3e-5);
+        RunMeta meta = new RunMeta("cpt-code", null, Double.NaN, Double.NaN, 30e9, 1_000_000L);
+        List<RunEvent> events = new ArrayList<>();
+        events.add(new RunStarted(id, null, meta, plan, null, Double.NaN));
+        java.util.Random noise = new java.util.Random(7);
+        ScheduleState truth = new ScheduleState();
+        for (int step = 100; step <= lastStep; step += 100) {
+            double d2 = step * 1e6;
+            double rate = plan.lrAt(d2, 0, 30e9);
+            truth.advance(step, rate);
+            double loss = 2.6 + 0.45 * Math.pow(truth.s1(), -0.55) - 0.4 * truth.s2(4) + 0.002 * noise.nextGaussian();
+            events.add(new LossPoint(id, null, step, d2, loss, LossPoint.VAL, rate, null));
+        }
+        return events;
+    }
+
+    @Test
+    void shouldForecastTheRestOfThePlannedScheduleFromTheRunStartedSchedule() {
+        List<RunEvent> events = decayingRun("decay", 15000);
+        Map<String, PlannedSchedule> schedules = CurveInputs.plannedSchedules(events);
+        RunData run = RunData.group(events).get(0);
+
+        ScheduleForecast f = FitCommand.scheduleForecast(run.points(null), run.meta(), schedules.get("decay"));
+
+        assertThat(f.predicted()).as(f.note()).isTrue();
+        assertThat(f.scheduleSource()).isEqualTo("planned");
+        assertThat(f.d2Tokens()).isEqualTo(15e9);
+        assertThat(f.cooldownTokens()).isEqualTo(3e9);
+        assertThat(f.curveD2()).hasSize(32);
+        assertThat(f.cooldownNowLow()).isLessThan(f.cooldownNowLoss());
+        assertThat(f.cooldownNowHigh()).isGreaterThan(f.cooldownNowLoss());
+        // No target budget: no forecast at all.
+        RunMeta noTarget = new RunMeta("cpt-code", null, Double.NaN, Double.NaN, Double.NaN, 1_000_000L);
+        assertThat(FitCommand.scheduleForecast(run.points(null), noTarget, null))
+                .isNull();
+    }
+
+    @Test
+    void shouldPlotTheForecastOfADecayingRunAndSayWhyAShortRunHasNone() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (RunEvent e : decayingRun("decay", 15000)) {
+            lines.add(EventCodec.toJsonString(e));
+        }
+        for (RunEvent e : decayingRun("short", 1000)) {
+            lines.add(EventCodec.toJsonString(e));
+        }
+        Path file = Files.write(dir.resolve("decay.jsonl"), lines);
+        Path png = dir.resolve("decay.png");
+
+        CliRunner.Result r = CliRunner.run("fit", "--input", file.toString(), "--plot", png.toString());
+
+        // The power law leaves out points taken while the LR decays, so neither run has a power-law fit (exit 1); the
+        // decaying run's schedule forecast is what it gets, and the plot is written.
+        assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(ExitCodes.NOTHING_FITTED);
+        assertThat(Files.size(png)).isGreaterThan(5_000);
+        assertThat(r.err())
+                .doesNotContain("run decay: no planned-schedule curve")
+                .contains("note: run short: no planned-schedule curve in the plot: only ");
     }
 
     @Test

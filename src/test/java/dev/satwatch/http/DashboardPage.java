@@ -89,6 +89,11 @@ record DashboardPage(
         return v == null || v.isEmpty() ? Double.NaN : Double.parseDouble(v);
     }
 
+    /** An attribute of the chart container ({@code #chart}), null when absent. */
+    String chartAttribute(String name) {
+        return attribute(group(CHART, html, 0), name);
+    }
+
     private static String group(Pattern p, String s, int group) {
         Matcher m = p.matcher(s);
         return m.find() ? m.group(group) : "";

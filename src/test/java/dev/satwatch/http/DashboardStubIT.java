@@ -41,6 +41,12 @@ class DashboardStubIT {
             assertThat(page.runIds()).containsExactly("stub-a", "stub-b");
             // 20 bins + 15 fitted + 15 predicted points, all on positive axes: every one is drawn.
             assertThat(page.chartPoints()).isEqualTo(50);
+            // "schedule": null: no planned-schedule curve, no cool-down point, no sentence.
+            assertThat(page.chartAttribute("data-schedule-points")).isEqualTo("0");
+            assertThat(page.chartAttribute("data-cooldown-bar")).isNull();
+            assertThat(page.html())
+                    .doesNotContain("planned schedule (annealing law)")
+                    .contains("<p class=\"chart-schedule\" id=\"chart-schedule\" hidden=\"\"></p>");
             assertThat(page.bannerShown()).isFalse();
             assertThat(page.html()).contains("DIMINISHING_RETURNS").contains("gain per billion tokens fell");
         }
@@ -240,6 +246,68 @@ class DashboardStubIT {
         }
     }
 
+    @Test
+    void shouldDrawTheRestOfThePlannedScheduleDottedAndTheCoolDownNowPointWithItsIntervalBar() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            ObjectNode planned = detail("wsd", 20, 15, 15);
+            planned.set("schedule", schedule(8, true));
+            api.answer("/api/runs", 200, runs(summary("wsd", 0.31)))
+                    .answer("/api/runs/wsd", 200, planned.toString())
+                    .answer("/api/alerts", 200, "{\"alerts\":[]}");
+
+            DashboardBrowser.Visit visit = DashboardBrowser.find(dir).dumpDom(api.uri());
+            DashboardPage page = visit.page();
+
+            assertThat(visit.consoleProblems()).isEmpty();
+            assertThat(page.errors()).as(page.html()).isZero();
+            // 20 bins, 15 fitted, 15 predicted, the 8 knots of the plan and the cool-down-now point.
+            assertThat(page.chartPoints()).isEqualTo(59);
+            assertThat(page.chartAttribute("data-schedule-points")).isEqualTo("8");
+            // The interval bar, drawn on the canvas by the chart's draw hook: a vertical extent at the point's D2.
+            String[] bar = page.chartAttribute("data-cooldown-bar").split(",");
+            int x = Integer.parseInt(bar[0]);
+            int top = Integer.parseInt(bar[1]);
+            int bottom = Integer.parseInt(bar[2]);
+            assertThat(x).isPositive();
+            assertThat(bottom - top).as("bar height in pixels").isGreaterThan(3);
+            // Keyed in the legend, each with its latest value and a tooltip naming it.
+            assertThat(page.html())
+                    .contains("<div class=\"u-label\">planned schedule (annealing law)</div>")
+                    .contains("<div class=\"u-label\">cool down now</div>")
+                    .contains("title=\"The annealing law's loss if the run follows its planned schedule from now to the"
+                            + " target budget.\"")
+                    .contains("title=\"The annealing law's loss if the run starts its cooldown now; the bar is the 95 %"
+                            + " interval.\"");
+            assertThat(page.legendValues()).hasSize(7).allMatch(v -> v.matches("\\d+(\\.\\d+)?"));
+            assertThat(page.legendValues().get(6)).isEqualTo("2.1400");
+            // The sentence under the chart says what both are, numbers through numbers.js.
+            assertThat(page.html())
+                    .contains("Dotted: the loss the annealing law predicts for the rest of the planned schedule,"
+                            + " 2.0583 [2.0483, 2.0683] at the 50B-token target. Ring with bar: the loss if the run"
+                            + " cools down now over 5B tokens, 2.1400 [2.1200, 2.1600] (95 %) at 20.4B.")
+                    .doesNotContain("cooldown term is not fitted");
+        }
+    }
+
+    @Test
+    void shouldSayThatTheCooldownGainIsLeftOutWhileTheLawsCIsUnknown() throws Exception {
+        try (DashboardStubServer api = DashboardStubServer.start()) {
+            ObjectNode stable = detail("stable", 20, 15, 15);
+            stable.set("schedule", schedule(8, false));
+            api.answer("/api/runs", 200, runs(summary("stable", 0.31)))
+                    .answer("/api/runs/stable", 200, stable.toString())
+                    .answer("/api/alerts", 200, "{\"alerts\":[]}");
+
+            DashboardPage page = DashboardBrowser.find(dir).dumpDom(api.uri()).page();
+
+            assertThat(page.errors()).as(page.html()).isZero();
+            assertThat(page.chartPoints()).isEqualTo(59);
+            assertThat(page.html())
+                    .contains("The LR has not decayed yet, so the law's cooldown term is not fitted: both losses leave"
+                            + " out the cooldown's gain.");
+        }
+    }
+
     /** Whether a probe's {@code scrollWidth/clientWidth} means sideways scrolling. */
     private static boolean scrolls(String widths) {
         String[] w = widths.split("/");
@@ -313,8 +381,36 @@ class DashboardStubIT {
         }
         curve(d.putArray("fitted_curve"), fittedPoints, 0.3);
         curve(d.putArray("predicted_curve"), predictedPoints, 0.33);
+        d.putNull("schedule");
         d.putArray("alerts");
         return d;
+    }
+
+    /**
+     * The schedule part of a run 15.4 B tokens into a 50 B budget (the bins of {@link #detail} end there): the
+     * planned schedule's curve in {@code knots} knots from 16 B to the target, 0.02 under the power law by the end
+     * (2.0583, the final loss, ± 0.01), and a cooldown now over 5 B tokens ending at 20.4 B with loss 2.14 [2.12,
+     * 2.16].
+     */
+    private static ObjectNode schedule(int knots, boolean cKnown) {
+        ObjectNode s = JSON.createObjectNode();
+        ArrayNode curve = s.putArray("curve");
+        for (int i = 0; i < knots; i++) {
+            double tokens = 16e9 + (50e9 - 16e9) * i / (knots - 1);
+            curve.addObject().put("d2_tokens", tokens).put("loss", loss(tokens, 0.3) - 0.02 * i / (knots - 1));
+        }
+        s.putObject("cooldown_now")
+                .put("d2_tokens", 20.4e9)
+                .put("cooldown_tokens", 5e9)
+                .put("loss", 2.14)
+                .put("low", 2.12)
+                .put("high", 2.16);
+        double end = loss(50e9, 0.3) - 0.02;
+        s.put("final_loss", end).put("final_loss_low", end - 0.01).put("final_loss_high", end + 0.01);
+        s.put("target_d2_tokens", 50e9);
+        s.put("source", "planned");
+        s.put("c_known", cKnown);
+        return s;
     }
 
     private static void curve(ArrayNode into, int points, double alpha) {

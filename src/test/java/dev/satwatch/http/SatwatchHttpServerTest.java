@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.satwatch.event.AlertType;
+import dev.satwatch.event.ScheduleForecast;
 import dev.satwatch.serde.ApiJson;
 import dev.satwatch.track.RunState;
+import dev.satwatch.track.RunStateFixtures;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,7 +156,7 @@ class SatwatchHttpServerTest {
 
         assertThat(d.fieldNames())
                 .toIterable()
-                .containsExactly("run", "fit", "bins", "fitted_curve", "predicted_curve", "alerts");
+                .containsExactly("run", "fit", "bins", "fitted_curve", "predicted_curve", "schedule", "alerts");
         assertThat(d.get("run").get("run_id").asText()).isEqualTo("flat-run");
         assertThat(d.get("fit").get("sequence").asLong()).isPositive();
         assertThat(d.get("bins").size()).isGreaterThan(10);
@@ -168,6 +170,85 @@ class SatwatchHttpServerTest {
                 .isCloseTo(RunFixtures.FLAT.loss(300, 200), org.assertj.core.data.Offset.offset(1e-12));
         assertThat(d.get("alerts").findValuesAsText("type")).contains("DIMINISHING_RETURNS");
         assertThat(d.get("alerts").get(0).get("state").asText()).isEqualTo("OPEN");
+    }
+
+    /**
+     * A forecast at D2 160 B of a 200 B budget: a cooldown now over 20 B tokens, the curve's four knots to the target
+     * with one knot not computable (NaN).
+     */
+    static ScheduleForecast forecast() {
+        return new ScheduleForecast(
+                160e9,
+                200e9,
+                20e9,
+                2.30,
+                2.28,
+                2.32,
+                2.34,
+                2.31,
+                2.37,
+                0.017,
+                0.03,
+                new double[] {170e9, 180e9, 190e9, 200e9},
+                new double[] {2.36, Double.NaN, 2.33, 2.30},
+                true,
+                "planned",
+                null);
+    }
+
+    @Test
+    void shouldAnswerTheLatestFitsScheduleForecastAsTheCurveAndTheCoolDownNowPoint() throws Exception {
+        RunState scheduled = RunStateFixtures.withSchedule(RunFixtures.flatRun("sched-run"), forecast());
+        String base = start(runs.with(scheduled, fresh), "", SatwatchHttpServer.DEFAULT_MAX_BODY_BYTES);
+
+        JsonNode d = HttpCalls.json(HttpCalls.get(base + "/api/runs/sched-run"));
+
+        JsonNode sch = d.get("schedule");
+        assertThat(sch.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "curve",
+                        "cooldown_now",
+                        "final_loss",
+                        "final_loss_low",
+                        "final_loss_high",
+                        "target_d2_tokens",
+                        "source",
+                        "c_known");
+        // The knot with no loss is left out; the others as the forecast has them.
+        assertThat(sch.get("curve")).hasSize(3);
+        assertThat(sch.get("curve").findValuesAsText("d2_tokens")).containsExactly("1.7E11", "1.9E11", "2.0E11");
+        assertThat(sch.get("curve").get(2).get("loss").asDouble()).isEqualTo(2.30);
+        JsonNode now = sch.get("cooldown_now");
+        assertThat(now.get("d2_tokens").asDouble()).as("D2 now + K").isEqualTo(180e9);
+        assertThat(now.get("cooldown_tokens").asDouble()).isEqualTo(20e9);
+        assertThat(now.get("loss").asDouble()).isEqualTo(2.34);
+        assertThat(now.get("low").asDouble()).isEqualTo(2.31);
+        assertThat(now.get("high").asDouble()).isEqualTo(2.37);
+        assertThat(sch.get("final_loss").asDouble()).isEqualTo(2.30);
+        assertThat(sch.get("final_loss_low").asDouble()).isEqualTo(2.28);
+        assertThat(sch.get("final_loss_high").asDouble()).isEqualTo(2.32);
+        assertThat(sch.get("source").asText()).isEqualTo("planned");
+        assertThat(sch.get("c_known").asBoolean()).isTrue();
+        // The fit itself still carries the whole forecast.
+        assertThat(d.get("fit").get("schedule").get("loss_given_up").asDouble()).isEqualTo(0.017);
+
+        assertThat(HttpCalls.json(HttpCalls.get(base + "/api/runs/a-fresh-run"))
+                        .get("schedule")
+                        .isNull())
+                .as("no fit yet")
+                .isTrue();
+    }
+
+    @Test
+    void shouldLeaveOutAForecastThatWasNotMade() {
+        RunState noted = RunStateFixtures.withSchedule(
+                RunFixtures.flatRun("noted"), ScheduleForecast.none(160e9, 200e9, "no learning rate"));
+
+        assertThat(Curves.schedule(noted)).isNull();
+        assertThat(Curves.schedule(fresh)).isNull();
+        assertThat(Curves.schedule(RunStateFixtures.withSchedule(flat, forecast())))
+                .isEqualTo(forecast());
     }
 
     @Test
