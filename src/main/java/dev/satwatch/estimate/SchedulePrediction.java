@@ -89,6 +89,12 @@ public final class SchedulePrediction {
             double target,
             double cooldownFraction) {
         double d2 = summary.maxD2Tokens();
+        if (!(target > 0 && target < Double.POSITIVE_INFINITY)) {
+            return ScheduleForecast.none(d2, target, "no target budget");
+        }
+        if (!(d2 < target)) {
+            return ScheduleForecast.none(d2, target, "past the target");
+        }
         if (summary.binCount() < MIN_BINS) {
             return ScheduleForecast.none(
                     d2,

@@ -301,10 +301,11 @@ public final class RunTracker {
         AddResult added = track.summary.add(d2, loss, p.lr());
         double step =
                 p.step() >= 0 ? p.step() : (merged.tokensPerStep() > 0 ? d2 / merged.tokensPerStep() : Double.NaN);
-        // A new schedule bin refits once the schedule-aware law decides: the LR has decayed, or the last refit
-        // could not bound the loss given up from the stable phase.
+        // In the judged part of the budget a new schedule bin refits once the schedule-aware law decides: the LR has
+        // decayed, or the last refit could not bound the loss given up from the stable phase.
         boolean newScheduleBin = !Double.isNaN(step)
                 && track.schedule.add(step, d2, loss, p.lr())
+                && d2 >= config.detect().stopMinBudgetFraction() * merged.targetD2Tokens()
                 && (track.schedule.decayed()
                         || (state.lastFit != null && !Double.isFinite(state.lastFit.lossGivenUpUpper())));
         String fitSplit = nextFitSplit(state, name);
@@ -415,17 +416,28 @@ public final class RunTracker {
         RunEstimate est =
                 estimator.estimate(state.runId, state.fitSplit, state.meta, track.summary, law(laws, state.meta), warm);
         StopAssessment stop = rules.earlyStop().assess(est, state.meta.costPerBillionTokens());
-        ScheduleForecast forecast = SchedulePrediction.forecast(
-                track.schedule,
-                state.meta.tokensPerStep(),
-                state.schedule,
-                state.meta.targetD2Tokens(),
-                config.detect().cooldownFraction());
+        // The forecast (≈ 80 µs at a constant LR, ≈ 400 µs once it decays: BENCHMARKS §10.3) is made from the judged
+        // part of the budget on, where the decision may use it; before that the fit update carries none.
+        double target = state.meta.targetD2Tokens();
+        boolean judgedPart =
+                target > 0 && track.schedule.maxD2Tokens() >= config.detect().stopMinBudgetFraction() * target;
+        ScheduleForecast forecast = judgedPart
+                ? SchedulePrediction.forecast(
+                        track.schedule,
+                        state.meta.tokensPerStep(),
+                        state.schedule,
+                        target,
+                        config.detect().cooldownFraction())
+                : null;
+        if (forecast == null) {
+            finishRefit(state, est, stop, ts, fits, alerts, null);
+            return stop;
+        }
         StopAssessment scheduleStop = rules.earlyStop()
                 .assess(
                         forecast,
                         LocalTrend.fit(
-                                track.summary.pastWarmupPoints(state.meta.targetD2Tokens()),
+                                track.summary.pastWarmupPoints(target),
                                 config.detect().stopWindowRatio()),
                         state.meta.costPerBillionTokens());
         if (track.schedule.decayed() || (!stop.bounded() && scheduleStop.bounded())) {
@@ -434,6 +446,19 @@ public final class RunTracker {
             // schedule-aware law, which then decides (DESIGN §4b, §5).
             stop = scheduleStop;
         }
+        finishRefit(state, est, stop, ts, fits, alerts, forecast);
+        return stop;
+    }
+
+    /** Records a refit: its fit update (with the forecast, null for none), the warm start, the fit rules. */
+    private void finishRefit(
+            RunState state,
+            RunEstimate est,
+            StopAssessment stop,
+            Instant ts,
+            List<FitUpdate> fits,
+            List<Alert> alerts,
+            ScheduleForecast forecast) {
         state.fitSequence++;
         state.pointsSinceFit = 0;
         FitUpdate update = FitUpdates.of(est, stop, ts, state.fitSequence).withSchedule(forecast);
@@ -447,7 +472,6 @@ public final class RunTracker {
         if (!state.finished) {
             alerts.addAll(rules.onFit(state.alerts, context(state, ts, est.d2Tokens()), est, stop));
         }
-        return stop;
     }
 
     private static ReuseLaw law(LawLookup laws, RunMeta meta) {
