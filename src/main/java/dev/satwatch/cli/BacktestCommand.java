@@ -48,9 +48,10 @@ import picocli.CommandLine.Spec;
             "Reports where each run would have been stopped, the tokens saved net of the cooldown and the loss given up.",
             "Loss given up is measured on each run's own later points: the stable-phase loss at the stop vs at the end"
                     + " of the stable phase, relative to the latter.",
-            "Each is the median of the points within 2 % of the budget before it; the stable phase ends where the LR"
+            "Each is the median of the points within 2 %% of the budget before it; the stable phase ends where the LR"
                     + " first falls below 0.9 × its peak (else at (1 − detect.cooldown.fraction) × target).",
-            "Both cooldowns are assumed to gain the same (DESIGN §4b)."
+            "Both cooldowns are assumed to gain the same (DESIGN §4b). A stop made while the LR was already decaying"
+                    + " (cosine, linear) cannot be scored by the run's own points: its loss given up is shown as —."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -89,22 +90,22 @@ public final class BacktestCommand implements Callable<Integer> {
             names = "--set",
             paramLabel = "KEY=VALUE",
             description =
-                    "A setting as in satwatch.properties, e.g. --set detect.stop.max.loss.given.up=3%; repeatable.")
+                    "A setting as in satwatch.properties, e.g. --set detect.stop.max.loss.given.up=3%%; repeatable.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Option(
             names = "--sweep",
             paramLabel = "KEY=V1,V2,...",
             description = "Backtest once per value and print the trade-off table (tokens saved vs loss given up),"
-                    + " e.g. --sweep detect.stop.max.loss.given.up=0.5%,1%,2%.")
+                    + " e.g. --sweep detect.stop.max.loss.given.up=0.5%%,1%%,2%%.")
     String sweep;
 
     @Option(
             names = "--plateau",
             paramLabel = "TOL,...",
             split = ",",
-            description = "Also run the plateau rule peers offer (stop after 20 % of the budget when the loss improved"
-                    + " by less than TOL over the last 10 % of the budget) for each TOL, e.g. 0.1%,0.2%,0.5%.")
+            description = "Also run the plateau rule peers offer (stop after 20 %% of the budget when the loss improved"
+                    + " by less than TOL over the last 10 %% of the budget) for each TOL, e.g. 0.1%%,0.2%%,0.5%%.")
     List<String> plateau = new ArrayList<>();
 
     @Option(

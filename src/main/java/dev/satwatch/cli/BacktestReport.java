@@ -76,6 +76,7 @@ final class BacktestReport {
         double saved = 0;
         double max = 0;
         double sum = 0;
+        long scored = 0;
         for (Backtester.Result r : results) {
             if (r.targetD2Tokens() > 0) {
                 total += r.targetD2Tokens();
@@ -88,6 +89,7 @@ final class BacktestReport {
                 if (Double.isFinite(r.lossGivenUp())) {
                     max = Math.max(max, r.lossGivenUp());
                     sum += r.lossGivenUp();
+                    scored++;
                 }
             }
         }
@@ -97,8 +99,14 @@ final class BacktestReport {
         t.put("tokens_total", total);
         t.put("tokens_saved", saved);
         t.put("tokens_saved_fraction", total > 0 ? saved / total : Double.NaN);
-        t.put("max_loss_given_up", max);
-        t.put("mean_loss_given_up", stopped > 0 ? sum / stopped : 0.0);
+        // Over the stops the runs' own points can score (not those made while the LR was already decaying); NaN
+        // when there are stops but none can be scored.
+        boolean unscorable = stopped > 0 && scored == 0;
+        t.put("max_loss_given_up", unscorable ? Double.NaN : max);
+        t.put("mean_loss_given_up", unscorable ? Double.NaN : scored > 0 ? sum / scored : 0.0);
+        if (scored < stopped) {
+            t.put("stops_scored", scored);
+        }
         return t;
     }
 
@@ -155,6 +163,13 @@ final class BacktestReport {
                 BacktestCommand.Format.percent((Double) t.get("tokens_saved_fraction")),
                 BacktestCommand.Format.percent((Double) t.get("max_loss_given_up")),
                 BacktestCommand.Format.percent((Double) t.get("mean_loss_given_up")));
+        if (t.get("stops_scored") != null) {
+            out.printf(
+                    Locale.ROOT,
+                    "(loss given up over the %d stops the runs' own points can score; the others were made while the LR"
+                            + " was already decaying)%n",
+                    (Long) t.get("stops_scored"));
+        }
         List<Map<String, Object>> rows = new ArrayList<>();
         if (doc.get("sweep") != null) {
             rows.addAll((List<Map<String, Object>>) doc.get("sweep"));

@@ -385,6 +385,12 @@ public final class Backtester {
         if (fitted.isEmpty() || !(target > 0)) {
             return Double.NaN;
         }
+        if (decayingAt(fitted, stopD2)) {
+            // A cosine or linear decay (or a cooldown) was under way at the stop: the run's later points follow the
+            // decay, not a cooldown from the stop, so they cannot say what the stop gave up (BENCHMARKS §10.4 scores
+            // such runs against a ladder instead).
+            return Double.NaN;
+        }
         double stableEnd = stableEnd(fitted, stopD2, target);
         if (stableEnd <= stopD2) {
             return 0.0;
@@ -396,6 +402,22 @@ public final class Backtester {
             return Double.NaN;
         }
         return (atStop - atEnd) / atEnd;
+    }
+
+    /** Whether the LR of the last point at or before the stop is below {@code annealLrRatio} × its peak so far. */
+    private boolean decayingAt(List<LossPoint> fitted, double stopD2) {
+        double peak = 0;
+        double lr = Double.NaN;
+        for (LossPoint p : fitted) {
+            if (p.d2Tokens() > stopD2) {
+                break;
+            }
+            if (p.lr() > 0) {
+                peak = Math.max(peak, p.lr());
+                lr = p.lr();
+            }
+        }
+        return peak > 0 && lr < config.summary().annealLrRatio() * peak;
     }
 
     private double stableEnd(List<LossPoint> fitted, double stopD2, double target) {
