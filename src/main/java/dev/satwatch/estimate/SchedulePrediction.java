@@ -92,7 +92,7 @@ public final class SchedulePrediction {
         if (!(target > 0 && target < Double.POSITIVE_INFINITY)) {
             return ScheduleForecast.none(d2, target, "no target budget");
         }
-        if (!(d2 < target)) {
+        if (d2 >= target) {
             return ScheduleForecast.none(d2, target, "past the target");
         }
         if (summary.binCount() < MIN_BINS) {

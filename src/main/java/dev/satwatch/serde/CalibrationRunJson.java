@@ -106,22 +106,7 @@ public final class CalibrationRunJson {
     }
 
     private static double[] doubles(JsonNode o, String name) {
-        JsonNode a = o.get(name);
-        if (a == null || !a.isArray()) {
-            throw new IllegalArgumentException(name + ": expected an array of numbers");
-        }
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode v = a.get(i);
-            if (v.isNull()) {
-                out[i] = Double.NaN;
-            } else if (v.isNumber()) {
-                out[i] = v.doubleValue();
-            } else {
-                throw new IllegalArgumentException(name + "[" + i + "]: expected a number, found " + v);
-            }
-        }
-        return out;
+        return JsonFields.numbers(o.get(name), name);
     }
 
     private static byte[] write(JsonNode node) {

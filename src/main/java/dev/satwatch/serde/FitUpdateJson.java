@@ -211,22 +211,11 @@ public final class FitUpdateJson {
         if (a == null || a.isNull()) {
             return new double[0];
         }
-        if (!a.isArray()) {
-            throw new IllegalArgumentException("fit update: field 'schedule." + name + "' must be an array");
+        try {
+            return JsonFields.numbers(a, "schedule." + name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fit update: " + e.getMessage(), e);
         }
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            JsonNode v = a.get(i);
-            if (v.isNull()) {
-                out[i] = Double.NaN;
-            } else if (v.isNumber()) {
-                out[i] = v.doubleValue();
-            } else {
-                throw new IllegalArgumentException(
-                        "fit update: field 'schedule." + name + "[" + i + "]' must be a number");
-            }
-        }
-        return out;
     }
 
     static JsonNode readObject(ObjectMapper mapper, byte[] utf8, String what) {

@@ -41,6 +41,31 @@ final class JsonFields {
         return v.doubleValue();
     }
 
+    /**
+     * An array of numbers ({@code null} entries read as NaN).
+     *
+     * @param a the array node
+     * @param name the field's name in error messages
+     * @throws IllegalArgumentException when {@code a} is not an array or an entry is not a number or null
+     */
+    static double[] numbers(JsonNode a, String name) {
+        if (a == null || !a.isArray()) {
+            throw new IllegalArgumentException(name + ": expected an array of numbers");
+        }
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            JsonNode v = a.get(i);
+            if (v.isNull()) {
+                out[i] = Double.NaN;
+            } else if (v.isNumber()) {
+                out[i] = v.doubleValue();
+            } else {
+                throw new IllegalArgumentException(name + "[" + i + "]: expected a number, found " + v);
+            }
+        }
+        return out;
+    }
+
     static long integer(JsonNode o, String name) {
         JsonNode v = o.get(name);
         if (v == null || !v.isIntegralNumber()) {
