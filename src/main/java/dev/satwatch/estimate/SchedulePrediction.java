@@ -192,7 +192,7 @@ public final class SchedulePrediction {
             return ScheduleForecast.none(d2Now, target, "no learning rate");
         }
         double warm = now.peakStep() * tps;
-        Plan plan = plan(planned, peak, lrNow, warm, d2Now, target, cooldownFraction);
+        Plan plan = plan(planned, peak, lrNow, warm, d2Now, target, cooldownFraction, now.s1() * tps);
         double k = Math.min(plan.cooldownTokens, target - d2Now);
 
         // The plan, knot by knot to the target.
@@ -277,6 +277,16 @@ public final class SchedulePrediction {
         return v >= 0 ? Math.sqrt(v) : Double.NaN;
     }
 
+    /** The area under a plan's LR from 0 to {@code d2} (LR × tokens), by the midpoint rule on {@link #KNOTS} knots. */
+    static double area(PlannedSchedule s, double d2, double target) {
+        double h = d2 / KNOTS;
+        double sum = 0;
+        for (int i = 0; i < KNOTS; i++) {
+            sum += s.lrAt((i + 0.5) * h, 0, target);
+        }
+        return sum * h;
+    }
+
     /** The LR path of the plan, in the run's LR units. */
     private record Plan(
             PlannedSchedule shape,
@@ -305,7 +315,8 @@ public final class SchedulePrediction {
             double warm,
             double d2Now,
             double target,
-            double cooldownFraction) {
+            double cooldownFraction,
+            double areaTokens) {
         double c = cooldownFraction > 0 && cooldownFraction < 1 ? cooldownFraction : 0.1;
         if (planned != null && Double.isFinite(planned.peakLr()) && planned.peakLr() > 0) {
             double scale = peak / planned.peakLr();
@@ -331,16 +342,30 @@ public final class SchedulePrediction {
         String[] types = {PlannedSchedule.COSINE, PlannedSchedule.LINEAR};
         PlannedSchedule best = null;
         double bestErr = Double.POSITIVE_INFINITY;
+        double x = (d2Now - w) / (target - w);
         for (String type : types) {
-            PlannedSchedule s = new PlannedSchedule(type, w, Double.NaN, null, peak, 0);
-            double err = Math.abs(s.lrAt(d2Now, 0, target) - lrNow) / peak;
+            // The final LR that puts this shape through the LR now (a decay need not end at 0)...
+            double shape = PlannedSchedule.COSINE.equals(type) ? 0.5 * (1 + Math.cos(Math.PI * x)) : 1 - x;
+            if (!(x > 0 && x < 1) || !(shape < 1 - 1e-9)) {
+                continue;
+            }
+            double fin = (lrNow - peak * shape) / (1 - shape);
+            if (!(fin > -INFER_TOLERANCE * peak && fin < 0.9 * peak)) {
+                continue;
+            }
+            PlannedSchedule s = new PlannedSchedule(type, w, Double.NaN, null, peak, Math.max(0, fin));
+            // ...and the area under the LR so far (S1) tells the shapes apart: at mid-run both are at half the peak,
+            // but a cosine has swept 0.41 of peak × span and a linear decay 0.375.
+            double err = Math.abs(s.lrAt(d2Now, 0, target) - lrNow) / peak
+                    + Math.abs(area(s, d2Now, target) - areaTokens) / areaTokens;
             if (err < bestErr) {
                 bestErr = err;
                 best = s;
             }
         }
         if (best != null && bestErr <= INFER_TOLERANCE) {
-            return new Plan(best, 1, target, c * target, 0, false, "inferred: " + best.type(), d2Now, lrNow);
+            return new Plan(
+                    best, 1, target, c * target, best.finalLr(), false, "inferred: " + best.type(), d2Now, lrNow);
         }
         return new Plan(null, 1, target, c * target, 0, false, "inferred: decay from now", d2Now, lrNow);
     }

@@ -99,6 +99,23 @@ class SchedulePredictionTest {
     }
 
     @Test
+    void shouldInferADecayThatEndsAboveZero() {
+        // A cosine to 10 % of the peak (as the OLMo-2 ladder's), seen to 60 %: the inferred plan is that cosine, so
+        // the forecast equals the one given the plan.
+        DoubleUnaryOperator toTenth = step -> step <= 500 ? PEAK * step / 500 : 0.1 * PEAK + 0.9 * (cosine(step) - 0);
+        ScheduleSummary s = new ScheduleSummary();
+        feed(s, toTenth, (int) (0.6 * STEPS));
+        PlannedSchedule plan =
+                new PlannedSchedule(PlannedSchedule.COSINE, 500 * TPS, Double.NaN, null, PEAK, 0.1 * PEAK);
+
+        ScheduleForecast inferred = SchedulePrediction.forecast(s, TPS, null, TARGET, 0.1);
+        ScheduleForecast planned = SchedulePrediction.forecast(s, TPS, plan, TARGET, 0.1);
+
+        assertThat(inferred.scheduleSource()).isEqualTo("inferred: cosine");
+        assertThat(inferred.finalLoss() / planned.finalLoss() - 1).isBetween(-2e-4, 2e-4);
+    }
+
+    @Test
     void shouldGiveTheValueOfContinuingAtConstantLrWithoutKnowingC() {
         // Half of a WSD run: the LR has not decayed, C cannot be fitted (the forecast fixes it at 0), yet g only needs
         // the forward term: both futures end with the same 10 % linear cooldown (DESIGN §4b).
