@@ -193,6 +193,7 @@ public final class SchedulePrediction {
         }
         double warm = now.peakStep() * tps;
         Plan plan = plan(planned, peak, lrNow, warm, d2Now, target, cooldownFraction, now.s1() * tps);
+        String source = now.hasLr() ? plan.source : plan.source + " (no LR logged: a constant LR assumed)";
         double k = Math.min(plan.cooldownTokens, target - d2Now);
 
         // The plan, knot by knot to the target.
@@ -246,7 +247,7 @@ public final class SchedulePrediction {
                 cd2,
                 closs,
                 !law.cFixed(),
-                plan.source,
+                source,
                 null);
     }
 

@@ -137,6 +137,22 @@ class SchedulePredictionTest {
     }
 
     @Test
+    void shouldSayWhenItAssumedAConstantLr() {
+        ScheduleSummary s = new ScheduleSummary();
+        ScheduleState truth = new ScheduleState();
+        for (int step = 50; step <= STEPS / 2; step += 50) {
+            truth.advance(step, PEAK);
+            s.add(step, step * TPS, law(truth), Double.NaN);
+        }
+
+        ScheduleForecast f = SchedulePrediction.forecast(s, TPS, null, TARGET, 0.1);
+
+        assertThat(f.predicted()).isTrue();
+        assertThat(f.scheduleSource()).isEqualTo("inferred: wsd (no LR logged: a constant LR assumed)");
+        assertThat(f.cKnown()).isFalse();
+    }
+
+    @Test
     void shouldSayWhyItCannotForecast() {
         ScheduleSummary s = new ScheduleSummary();
         feed(s, SchedulePredictionTest::cosine, STEPS / 2);
