@@ -8,6 +8,7 @@ import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.fit.CurveSummary;
 import dev.satwatch.fit.PowerLaw;
+import dev.satwatch.fit.ScheduleSummary;
 import dev.satwatch.fit.SummaryConfig;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +30,12 @@ import java.util.TreeMap;
  *
  * {@link #toBytes()} writes a version byte and the fields; {@link #fromBytes} reads them back (the round trip is
  * equal by content) and throws {@link IllegalArgumentException} on bytes it did not write. A typical run (one or two
- * splits logged in order) serializes to the curve summaries (each ≤ {@link CurveSummary#MAX_SERIALIZED_BYTES}) plus
- * about 400 bytes; the worst case is bounded: {@value #MAX_SPLITS} splits × (summary + 2 step sets of ≤ 490 bytes
- * + 50) + strings of ≤ 1 KB each (run id, setting, base model, split names, carried in the last fit too) + about 450
- * bytes, below 26 KB, plus the OPEN transition of each open alert (version 2): its message, setting and values,
+ * splits logged in order) serializes to the curve summaries (each ≤ {@link CurveSummary#MAX_SERIALIZED_BYTES}) and
+ * schedule summaries (each ≤ {@link ScheduleSummary#MAX_SERIALIZED_BYTES}) plus about 400 bytes and the last
+ * forecast (about 250; 2.7 KB per run in {@code satwatch bench}); the worst case is bounded: {@value #MAX_SPLITS}
+ * splits × (summary + schedule summary + 2 step sets of ≤ 490 bytes + 50) + strings of ≤ 1 KB each (run id, setting,
+ * base model, split names, carried in the last fit too, the forecast's source and note) + about 750 bytes, below 42
+ * KB, plus the OPEN transition of each open alert (version 2): its message, setting and values,
  * typically 200–400 bytes each, at most {@value #MAX_ALERT_VALUES} values and ≤ 1 KB per string, so at most about
  * 11 KB per alert type in the worst case.
  *
