@@ -104,10 +104,14 @@ public final class EarlyStop {
         double now = f.d2Tokens();
         boolean hasTarget = target > 0 && target < Double.POSITIVE_INFINITY;
         double fraction = hasTarget ? now / target : Double.NaN;
-        if (!f.predicted()) {
+        boolean lawless = !f.predicted();
+        boolean lineDefined = trend != null && trend.defined();
+        if (lawless && !(hasTarget && lineDefined && now > 0)) {
             return StopAssessment.none(fraction, Double.NaN, hasTarget, "schedule-aware law: " + f.note());
         }
-        double k = f.cooldownTokens();
+        // Without a law (e.g. a flat curve whose α fit ends at its range's edge for every λ) the E-free log-log line
+        // alone bounds g, with the configured cooldown.
+        double k = lawless ? Math.min(config.cooldownFraction() * target, target - now) : f.cooldownTokens();
         double saved = Math.max(0.0, target - now - k);
         if (fraction < config.stopMinBudgetFraction()) {
             return StopAssessment.none(fraction, saved, false, "before the judged part of the budget");
@@ -115,12 +119,21 @@ public final class EarlyStop {
         if (now + k >= target) {
             return StopAssessment.none(fraction, 0.0, false, "inside the final cooldown");
         }
+        double rate = Double.isNaN(costPerBillionTokens) ? config.costPerBillionTokens() : costPerBillionTokens;
+        double cost = rate > 0 ? ReuseLaw.billions(saved) * rate : Double.NaN;
+        if (lawless) {
+            double q = target / (now + k);
+            double upper = Math.pow(q, trend.exponentUpper()) - 1;
+            double point = Math.min(Math.pow(q, trend.exponent()) - 1, upper);
+            return new StopAssessment(
+                    point, upper, fraction, saved, cost, target - k - now, true, "log-log line (" + f.note() + ")");
+        }
         if (!Double.isFinite(f.lossGivenUpUpper())) {
             return StopAssessment.none(fraction, saved, true, "schedule-aware law: no finite bound");
         }
         double upper = f.lossGivenUpUpper();
         String note = "schedule-aware law";
-        if (trend != null && trend.defined()) {
+        if (lineDefined) {
             double logLogUpper = Math.pow(target / (now + k), trend.exponentUpper()) - 1;
             if (logLogUpper > upper) {
                 upper = logLogUpper;
@@ -128,8 +141,6 @@ public final class EarlyStop {
             }
         }
         double point = Math.min(f.lossGivenUp(), upper);
-        double rate = Double.isNaN(costPerBillionTokens) ? config.costPerBillionTokens() : costPerBillionTokens;
-        double cost = rate > 0 ? ReuseLaw.billions(saved) * rate : Double.NaN;
         return new StopAssessment(point, upper, fraction, saved, cost, target - k - now, true, note);
     }
 
