@@ -426,4 +426,23 @@ class AlertRulesTest {
         assertThat(none.bounded()).isFalse();
         assertThat(none.note()).isEqualTo("schedule-aware law: only 3 schedule bins");
     }
+
+    @Test
+    void shouldBoundAFlatDecayingRunByTheLogLogLineWhenTheLawCannotBeFitted() {
+        // A flat curve: its annealing fit ends at the edge of the α range for every λ, so there is no forecast; the
+        // E-free log-log line still bounds what the rest of the plan can gain: (T / (D + K))^a⁺ − 1.
+        LocalTrend flat = trend(-1e-5, 1e-6);
+        dev.satwatch.event.ScheduleForecast none = dev.satwatch.event.ScheduleForecast.none(
+                0.5 * TARGET, TARGET, "the schedule-aware law did not converge for any λ");
+
+        StopAssessment a = RULES.earlyStop().assess(none, flat, Double.NaN);
+
+        double expected = Math.pow(TARGET / (0.6 * TARGET), flat.exponentUpper()) - 1;
+        assertThat(a.bounded()).isTrue();
+        assertThat(a.lossGivenUpUpper()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(a.note()).isEqualTo("log-log line (the schedule-aware law did not converge for any λ)");
+        assertThat(a.tokensSaved()).isCloseTo(0.4 * TARGET, org.assertj.core.data.Offset.offset(1.0));
+        // Without the line there is nothing to bound it with.
+        assertThat(RULES.earlyStop().assess(none, null, Double.NaN).bounded()).isFalse();
+    }
 }
