@@ -54,6 +54,26 @@ public final class AnnealingPoints {
         return w[i];
     }
 
+    /**
+     * These points with other weights, e.g. the robust weights of {@link AnnealingHuber}: a copy sharing nothing
+     * mutable with this one.
+     *
+     * @param weights one weight per point, each positive and finite
+     * @throws IllegalArgumentException when the length differs from {@link #size()} or a weight is not positive and
+     *     finite
+     */
+    public AnnealingPoints withWeights(double[] weights) {
+        if (weights.length != y.length) {
+            throw new IllegalArgumentException("expected " + y.length + " weights, got " + weights.length);
+        }
+        for (double v : weights) {
+            if (!(v > 0) || !Double.isFinite(v)) {
+                throw new IllegalArgumentException("weights must be positive and finite, got " + v);
+            }
+        }
+        return new AnnealingPoints(s1, s2, y, weights.clone());
+    }
+
     double[] s1Array() {
         return s1;
     }
