@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
  *       setting).
  *   <li>{@code --prefix F}: each run's final loss predicted from its own first F of its steps.
  * </ul>
+ *
+ * {@code --warmup-steps W} (either mode): a run that starts logging after step W is taken to have warmed up
+ * linearly from LR 0 over its first W steps, instead of running at its first logged LR from step 0.
  */
 final class ScheduleBacktestOptions {
 
@@ -50,6 +53,15 @@ final class ScheduleBacktestOptions {
                     + " step, e.g. 0.5.")
     Double prefix;
 
+    @Option(
+            names = "--warmup-steps",
+            paramLabel = "W",
+            description = "--schedules: the runs warmed up linearly from LR 0 at step 0 to their first logged LR over"
+                    + " the first W steps (or up to their first logged step, when earlier). Default 0: the steps"
+                    + " before the first logged point count at its LR, as Tissue et al. §3.4 do; give it for"
+                    + " runs that log only after their warmup, e.g. 2160 for the multipowerlaw runs.")
+    Double warmupSteps;
+
     boolean enabled() {
         return schedules;
     }
@@ -63,6 +75,10 @@ final class ScheduleBacktestOptions {
         if (prefix != null && !(prefix > 0 && prefix < 1)) {
             throw new CliException(ExitCodes.USAGE, "--prefix must be a fraction in (0, 1), got " + prefix);
         }
+        if (warmupSteps != null && !(warmupSteps >= 0 && Double.isFinite(warmupSteps))) {
+            throw new CliException(
+                    ExitCodes.USAGE, "--warmup-steps must be a number of steps >= 0, got " + warmupSteps);
+        }
         List<RunData> data = CurveInputs.load(input, err);
         List<ScheduleBacktest.Run> runs = new ArrayList<>();
         for (RunData r : data) {
@@ -74,9 +90,13 @@ final class ScheduleBacktestOptions {
             }
             runs.add(new ScheduleBacktest.Run(r.runId(), points, r.meta().tokensPerStep()));
         }
-        err.println("backtest --schedules: " + runs.size() + " runs");
+        ScheduleBacktest backtest = ScheduleBacktest.create().withWarmupSteps(warmupSteps == null ? 0 : warmupSteps);
+        err.println("backtest --schedules: " + runs.size() + " runs"
+                + (backtest.warmupSteps() > 0
+                        ? String.format(
+                                Locale.ROOT, ", a linear warmup over the first %.0f steps", backtest.warmupSteps())
+                        : ""));
         err.flush();
-        ScheduleBacktest backtest = ScheduleBacktest.create();
         if (prefix != null) {
             ScheduleBacktest.PrefixReport report = backtest.prefix(runs, prefix, line -> {
                 err.println("  " + line);
