@@ -306,13 +306,25 @@ final class CooldownTrajectories {
         return gap > 0 ? gap : 1e-6;
     }
 
-    /** The annealing sums and the multi-power LR drops along one trajectory, advanced together. */
-    private static final class Walk {
+    /**
+     * The annealing sums and the multi-power LR drops along one trajectory, advanced together. A trajectory whose
+     * first point is after step 0 with a logged LR starts with a linear warmup from LR 0 at step 0 to that LR at
+     * that point: its steps before the first point count their warmup area in S1 (and, being a rise to a new
+     * maximum, nothing in S2 or the LR drops), not the first LR's (a run that logs from step 200, mid-warmup, would
+     * otherwise count 200 steps at that LR).
+     */
+    static final class Walk {
         final ScheduleState state = new ScheduleState();
         final MultiPowerLaw.Path path = new MultiPowerLaw.Path();
         private final List<Integer> prefixPieces = new ArrayList<>();
+        private boolean started;
 
         void advance(double toStep, double lr) {
+            if (!started && toStep > 0 && lr > 0 && Double.isFinite(lr)) {
+                state.advance(0, 0);
+                path.advance(0, 0);
+            }
+            started = true;
             state.advance(toStep, lr);
             path.advance(toStep, lr);
         }

@@ -41,6 +41,7 @@ public class CooldownBacktestTest {
         RunMeta meta = new RunMeta("law", null, Double.NaN, Double.NaN, Double.NaN, TOKENS_PER_STEP);
         events.add(new RunStarted("parent", null, meta));
         ScheduleState state = new ScheduleState();
+        state.advance(0, 0); // the warmup rises from LR 0 at step 0, as the backtest's walk takes it
         Map<Integer, ScheduleState> at = new LinkedHashMap<>();
         for (int step = 100; step <= 20000; step += 100) {
             double lr = Math.min(1e-3, 1e-3 * step / 300);
@@ -160,6 +161,7 @@ public class CooldownBacktestTest {
         RunMeta meta = new RunMeta("law", null, Double.NaN, Double.NaN, Double.NaN, TOKENS_PER_STEP);
         events.add(new RunStarted("parent", null, meta));
         MultiPowerLaw.Path path = new MultiPowerLaw.Path();
+        path.advance(0, 0); // the warmup rises from LR 0 at step 0, as the backtest's walk takes it
         List<double[]> parent = new ArrayList<>();
         for (int step = 100; step <= 20000; step += 100) {
             double lr = Math.min(1e-3, 1e-3 * step / 300);
@@ -196,6 +198,7 @@ public class CooldownBacktestTest {
 
     private static MultiPowerLaw.Path replay(List<double[]> parent, int toStep) {
         MultiPowerLaw.Path p = new MultiPowerLaw.Path();
+        p.advance(0, 0);
         for (double[] q : parent) {
             if (q[0] <= toStep) {
                 p.advance(q[0], q[1]);
