@@ -98,8 +98,8 @@ public final class MultiPowerJointFit {
      * @param gamma the LR exponent γ
      * @param rss the weighted residual sum of squares
      * @param trajectories trajectories that entered
-     * @param perTrajectoryB each entering trajectory's own B at the shared (α, C, β, γ) (NaN where its LD does not
-     *     vary)
+     * @param perTrajectoryB each trajectory's own B at the shared (α, C, β, γ), indexed like the fitted list (NaN
+     *     where it did not enter or its LD does not vary)
      * @param ok whether all were determined (some trajectory's LD varies and B &gt; 0)
      */
     public record Result(
@@ -254,6 +254,13 @@ public final class MultiPowerJointFit {
                     bestK = kc;
                 }
             }
+            double[] perB = new double[stats.length];
+            Arrays.fill(perB, Double.NaN);
+            for (int j = 0, col = 0; j < stats.length; j++) {
+                if (include[j] && stats[j].usable()) {
+                    perB[j] = best.perB[col++];
+                }
+            }
             int gi = bestK % GAMMAS.length;
             int bi = (bestK / GAMMAS.length) % BETAS.length;
             int ci = bestK / (GAMMAS.length * BETAS.length);
@@ -265,7 +272,7 @@ public final class MultiPowerJointFit {
                     GAMMAS[gi],
                     Math.max(0, best.rss),
                     entered,
-                    best.perB,
+                    perB,
                     best.b > 0);
         }
 
