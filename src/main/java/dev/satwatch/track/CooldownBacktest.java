@@ -77,42 +77,31 @@ public final class CooldownBacktest {
     /** The model {@link #create()} uses (BENCHMARKS §9). */
     public static final CooldownModel DEFAULT_MODEL = CooldownModel.DEFAULT;
 
-    /**
-     * Bandwidth, in ln of the branch point's D2, of the weights by which the calibration trajectories' own B enter
-     * the multi-power prediction ({@link #positionB}): a trajectory whose cooldown starts a factor e^0.3 ≈ 1.35
-     * earlier or later than the branch's weighs e^(−½) of one at the same point. Measured on all three real datasets
-     * (BENCHMARKS §9.3, bandwidths 0.05–100): 0.15–0.6 give nearly the same errors, 0.3 the lowest on two of three.
-     */
-    static final double POSITION_BANDWIDTH = 0.3;
-
     private final CooldownModel model;
     private final AnnealingFit fitter;
     private final AnnealingJointFit joint;
     private final MultiPowerJointFit multiPower;
-    private final double positionBandwidth;
+    private final boolean positionWeighted;
 
     private CooldownBacktest(
             CooldownModel model,
             AnnealingFit fitter,
             AnnealingJointFit joint,
             MultiPowerJointFit multiPower,
-            double positionBandwidth) {
+            boolean positionWeighted) {
         this.model = model;
         this.fitter = fitter;
         this.joint = joint;
         this.multiPower = multiPower;
-        this.positionBandwidth = positionBandwidth;
+        this.positionWeighted = positionWeighted;
     }
 
     /**
-     * This backtest with the cooldown amplitude B weighted by branch position with the given bandwidth (in ln D2;
-     * {@code +∞}: the setting's pooled B, as before the weighting, for comparison).
+     * This backtest with the multi-power cooldown amplitude B pooled over the setting (one B for every branch, as
+     * before {@link CooldownAmplitude}), for comparison.
      */
-    public CooldownBacktest withPositionBandwidth(double bandwidth) {
-        if (!(bandwidth > 0)) {
-            throw new IllegalArgumentException("bandwidth must be positive, got " + bandwidth);
-        }
-        return new CooldownBacktest(model, fitter, joint, multiPower, bandwidth);
+    public CooldownBacktest withPooledAmplitude() {
+        return new CooldownBacktest(model, fitter, joint, multiPower, false);
     }
 
     /** The backtest with the default model ({@link #DEFAULT_MODEL}). */
@@ -123,11 +112,7 @@ public final class CooldownBacktest {
     /** The backtest with the given model. */
     public static CooldownBacktest create(CooldownModel model) {
         return new CooldownBacktest(
-                model,
-                AnnealingFit.create(),
-                AnnealingJointFit.create(),
-                MultiPowerJointFit.create(),
-                POSITION_BANDWIDTH);
+                model, AnnealingFit.create(), AnnealingJointFit.create(), MultiPowerJointFit.create(), true);
     }
 
     /** The model this backtest uses. */
@@ -340,12 +325,9 @@ public final class CooldownBacktest {
     }
 
     /**
-     * The cooldown amplitude B for the target: the calibration trajectories' own B_j (each at the shared α, C, β, γ)
-     * weighted by how near their cooldown starts to the target's, {@code exp(−½·(ln(D2_j / D2)/h)²)} with h the
-     * position bandwidth. The gain of a cooldown grows with how far the run is: on reuse-curves a 10 % cooldown at
-     * 20 % of the budget gains 0.7–5.5 % over the constant-LR run at the same tokens, at 60 % 3.9–5.7 %; one pooled
-     * B overstates the early gains. The pooled B when no trajectory has a finite positive B_j, or with an infinite
-     * bandwidth.
+     * The cooldown amplitude B for the target: the calibration cooldowns' own B_j (each at the shared α, C, β, γ)
+     * regressed on where each started ({@link CooldownAmplitude}: ln D2 and ln(D1 + D2), bandwidths by leave-one-out
+     * cross-validation); the pooled B when no B_j is finite and positive, or when weighting is off.
      */
     private double positionB(
             Trajectory target,
@@ -353,21 +335,19 @@ public final class CooldownBacktest {
             double[] perB,
             Map<Trajectory, Integer> indexInSetting,
             double pooled) {
-        if (Double.isInfinite(positionBandwidth) || !(target.branchAt > 0)) {
+        if (!positionWeighted || !(target.branchAt > 0)) {
             return pooled;
         }
-        double sum = 0;
-        double weight = 0;
+        List<CooldownAmplitude.Sample> samples = new ArrayList<>();
         for (Trajectory t : cal) {
             double bj = perB[indexInSetting.get(t)];
             if (Double.isFinite(bj) && bj > 0 && t.branchAt > 0) {
-                double z = Math.log(t.branchAt / target.branchAt) / positionBandwidth;
-                double wj = Math.exp(-0.5 * z * z);
-                sum += wj * bj;
-                weight += wj;
+                samples.add(new CooldownAmplitude.Sample(Math.log(t.branchAt), Math.log(t.d1 + t.branchAt), bj));
             }
         }
-        return weight > 1e-12 ? sum / weight : pooled;
+        double b = CooldownAmplitude.at(samples, Math.log(target.branchAt), Math.log(target.d1 + target.branchAt))
+                .b();
+        return Double.isNaN(b) ? pooled : b;
     }
 
     private static Branch predicted(Branch unknown, double logPredicted, double total) {

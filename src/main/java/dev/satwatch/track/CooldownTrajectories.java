@@ -37,6 +37,9 @@ final class CooldownTrajectories {
         final String parentId;
         final String setting;
         final double branchAt;
+        /** The base model's pretraining tokens D1 (the run's, else its parent's); 0 for a from-scratch run. */
+        final double d1;
+
         final AnnealingPoints prefix;
         final List<After> after;
         /** The prefix points and the points after it, as one trajectory of the setting's joint fit. */
@@ -53,6 +56,7 @@ final class CooldownTrajectories {
                 String parentId,
                 String setting,
                 double branchAt,
+                double d1,
                 AnnealingPoints prefix,
                 int[] prefixPieces,
                 List<After> after,
@@ -61,6 +65,7 @@ final class CooldownTrajectories {
             this.parentId = parentId;
             this.setting = setting;
             this.branchAt = branchAt;
+            this.d1 = d1;
             this.prefix = prefix;
             this.prefixPieces = prefixPieces;
             this.after = after;
@@ -142,6 +147,16 @@ final class CooldownTrajectories {
 
     private static boolean sameD2(double a, double b) {
         return Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+    }
+
+    /** The run's D1, else its parent's; 0 when neither has a positive one (a from-scratch run). */
+    private static double d1Of(Run r, Run parent) {
+        for (Run x : new Run[] {r, parent}) {
+            if (x.meta() != null && x.meta().isReuse()) {
+                return x.meta().d1Tokens();
+            }
+        }
+        return 0;
     }
 
     private static String settingOf(Run r) {
@@ -228,7 +243,16 @@ final class CooldownTrajectories {
         }
         String setting =
                 b.meta() != null && b.meta().setting() != null ? b.meta().setting() : settingOf(parent);
-        out.add(new Trajectory(b, parent.runId(), setting, at, pre.build(), state.prefixPieces(), points, state.path));
+        out.add(new Trajectory(
+                b,
+                parent.runId(),
+                setting,
+                at,
+                d1Of(b, parent),
+                pre.build(),
+                state.prefixPieces(),
+                points,
+                state.path));
         return null;
     }
 
@@ -279,7 +303,8 @@ final class CooldownTrajectories {
                 after.add(after(state, p));
             }
         }
-        out.add(new Trajectory(r, r.runId(), settingOf(r), at, pre.build(), state.prefixPieces(), after, state.path));
+        out.add(new Trajectory(
+                r, r.runId(), settingOf(r), at, d1Of(r, r), pre.build(), state.prefixPieces(), after, state.path));
     }
 
     /**
