@@ -359,7 +359,13 @@ public final class BacktestCommand implements Callable<Integer> {
         if (fp.size() == 0) {
             return null;
         }
-        return new CalibrationRun(in.runId(), ReuseLaw.billions(in.meta().d1Tokens()), fp.x(), fp.y(), fp.w());
+        return new CalibrationRun(
+                in.runId(),
+                ReuseLaw.billions(in.meta().d1Tokens()),
+                fp.x(),
+                fp.y(),
+                fp.w(),
+                FitCommand.annealingC(sorted, in.meta()));
     }
 
     /**

@@ -282,7 +282,12 @@ public final class DemoCommand implements Callable<Integer> {
             bySetting
                     .computeIfAbsent(run.meta().setting(), k -> new ArrayList<>())
                     .add(new CalibrationRun(
-                            run.runId(), ReuseLaw.billions(run.meta().d1Tokens()), fp.x(), fp.y(), fp.w()));
+                            run.runId(),
+                            ReuseLaw.billions(run.meta().d1Tokens()),
+                            fp.x(),
+                            fp.y(),
+                            fp.w(),
+                            FitCommand.annealingC(points, run.meta())));
         }
         List<LawJson.Entry> laws = new ArrayList<>();
         LawCalibrator calibrator = LawCalibrator.create();

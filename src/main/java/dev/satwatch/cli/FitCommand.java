@@ -119,7 +119,8 @@ public final class FitCommand implements Callable<Integer> {
                         estimator.estimate(run.runId(), points.get(0).split(), meta, summary, law, null);
                 estimates.add(estimate);
                 if (plot != null) {
-                    ScheduleForecast forecast = scheduleForecast(points, meta, schedules.get(run.runId()));
+                    ScheduleForecast forecast = scheduleForecast(
+                            points, meta, schedules.get(run.runId()), law == null ? Double.NaN : law.cooldownC());
                     if (forecast != null && !forecast.predicted()) {
                         err.println("note: run " + run.runId() + ": no planned-schedule curve in the plot: "
                                 + forecast.note());
@@ -153,18 +154,34 @@ public final class FitCommand implements Callable<Integer> {
         return summary;
     }
 
+    /** {@link #scheduleForecast(List, RunMeta, PlannedSchedule, double)} without a setting C. */
+    static ScheduleForecast scheduleForecast(List<LossPoint> points, RunMeta meta, PlannedSchedule planned) {
+        return scheduleForecast(points, meta, planned, Double.NaN);
+    }
+
     /**
      * What the schedule-aware annealing law predicts for the rest of the run (the plan's end, a cooldown now and the
-     * curve between): a {@link ScheduleSummary} fed with the fitted split's points in step order (the step logged,
-     * else D2 over the tokens per step; points with neither are left out), then {@link SchedulePrediction#forecast}.
+     * curve between): {@link #scheduleSummary}, then {@link SchedulePrediction#forecast}.
      *
+     * @param settingC the setting's C from the law ({@code NaN} for none), for a run still at a constant LR
      * @return null without a target budget; else the forecast, which says why when none could be made
      */
-    static ScheduleForecast scheduleForecast(List<LossPoint> points, RunMeta meta, PlannedSchedule planned) {
+    static ScheduleForecast scheduleForecast(
+            List<LossPoint> points, RunMeta meta, PlannedSchedule planned, double settingC) {
         double target = meta.targetD2Tokens();
         if (!(target > 0) || !Double.isFinite(target)) {
             return null;
         }
+        double tokensPerStep = meta.tokensPerStep() > 0 ? meta.tokensPerStep() : Double.NaN;
+        return SchedulePrediction.forecast(
+                scheduleSummary(points, meta), tokensPerStep, planned, target, DEFAULT_COOLDOWN_FRACTION, settingC);
+    }
+
+    /**
+     * A {@link ScheduleSummary} fed with the points in step order (the step logged, else D2 over the tokens per step;
+     * points with neither are left out).
+     */
+    static ScheduleSummary scheduleSummary(List<LossPoint> points, RunMeta meta) {
         double tokensPerStep = meta.tokensPerStep() > 0 ? meta.tokensPerStep() : Double.NaN;
         List<double[]> rows = new ArrayList<>(points.size());
         for (LossPoint p : points) {
@@ -178,7 +195,15 @@ public final class FitCommand implements Callable<Integer> {
         for (double[] r : rows) {
             summary.add(r[0], r[1], r[2], r[3]);
         }
-        return SchedulePrediction.forecast(summary, tokensPerStep, planned, target, DEFAULT_COOLDOWN_FRACTION);
+        return summary;
+    }
+
+    /**
+     * A finished run's own C of the annealing law for calibration ({@link SchedulePrediction#annealingC}): NaN unless
+     * its LR decayed.
+     */
+    static double annealingC(List<LossPoint> points, RunMeta meta) {
+        return SchedulePrediction.annealingC(scheduleSummary(points, meta));
     }
 
     private RunMeta withTarget(RunMeta meta) {

@@ -136,7 +136,12 @@ public final class LawFitCommand implements Callable<Integer> {
                 bySetting
                         .get(s)
                         .add(new CalibrationRun(
-                                run.runId(), ReuseLaw.billions(run.meta().d1Tokens()), fp.x(), fp.y(), fp.w()));
+                                run.runId(),
+                                ReuseLaw.billions(run.meta().d1Tokens()),
+                                fp.x(),
+                                fp.y(),
+                                fp.w(),
+                                FitCommand.annealingC(points, run.meta())));
             }
             if (bySetting.isEmpty()) {
                 throw new CliException(

@@ -35,9 +35,11 @@ import dev.satwatch.fit.ScheduleSummary;
  *
  * {@code g = (L_cooldown_now − L_plan_end) / L_plan_end}, and g⁺ = g + 1.645·se(g), se from the law's parameter
  * covariance by the delta method on the difference (L0 cancels; so does most of C's uncertainty when both futures
- * end with a cooldown of the same shape). With C fixed (a run that has not decayed its LR yet: C is not identifiable,
- * and the law is fitted with C = 0) the two absolute losses miss the cooldown gain, {@link #cKnown()} is false, but g
- * is the difference DESIGN §4b describes, which needs no C.
+ * end with a cooldown of the same shape). A run that has not decayed its LR yet cannot show C: with the setting's C
+ * (calibrated from its finished runs that decayed, {@link #annealingC}, carried by the law) the law is fitted with that
+ * C, and the absolute losses include the cooldown gain; without one it is fitted with C = 0, the two absolute losses
+ * miss the cooldown gain and {@link ScheduleForecast#cKnown()} is false. Either way g is the difference DESIGN §4b
+ * describes, which needs no C.
  *
  * <p>Immutable; {@link #none} when the law or the inputs do not allow a prediction.
  *
@@ -71,16 +73,8 @@ public final class SchedulePrediction {
     private SchedulePrediction() {}
 
     /**
-     * The forecast of one split's schedule summary: the annealing law fitted on its bins (L0, A, α, C free and λ
-     * chosen once the LR has decayed, {@link ScheduleSummary#decayed()}; else C = 0 at λ = 0.999, since a constant
-     * LR cannot show C), then {@link #of}.
-     *
-     * @param summary the split's schedule summary
-     * @param tokensPerStep tokens per step, 0 or NaN to infer
-     * @param planned the planned schedule, null when not given
-     * @param target the D2 budget
-     * @param cooldownFraction the cooldown fraction of the budget when the plan does not give one
-     * @return the forecast; {@link ScheduleForecast#predicted()} false (with the reason) when it cannot be made
+     * {@link #forecast(ScheduleSummary, double, PlannedSchedule, double, double, double)} without a setting C: a run
+     * that has not decayed its LR is fitted with C = 0.
      */
     public static ScheduleForecast forecast(
             ScheduleSummary summary,
@@ -88,6 +82,46 @@ public final class SchedulePrediction {
             PlannedSchedule planned,
             double target,
             double cooldownFraction) {
+        return forecast(summary, tokensPerStep, planned, target, cooldownFraction, Double.NaN);
+    }
+
+    /**
+     * A finished run's own C of the annealing law: fitted with C free at λ = 0.999 on all its schedule bins when its
+     * LR decayed ({@link ScheduleSummary#decayed()}) and it has at least {@link #MIN_BINS} of them; {@code NaN}
+     * otherwise or when the fit did not converge. The setting's C is the median of these ({@code
+     * LawCalibrator.cooldownC}).
+     *
+     * @param summary the run's schedule summary, null for none
+     */
+    public static double annealingC(ScheduleSummary summary) {
+        if (summary == null || !summary.decayed() || summary.binCount() < MIN_BINS) {
+            return Double.NaN;
+        }
+        AnnealingResult law = FIT.fit(summary.points(), DEFAULT_LAMBDA_INDEX);
+        return law.converged() ? law.c() : Double.NaN;
+    }
+
+    /**
+     * The forecast of one split's schedule summary: the annealing law fitted on its bins (L0, A, α, C free and λ
+     * chosen once the LR has decayed, {@link ScheduleSummary#decayed()}; else at λ = 0.999 with the setting's C when
+     * it is finite and positive, and with C = 0 otherwise, since a constant LR cannot show C), then {@link #of}.
+     *
+     * @param summary the split's schedule summary
+     * @param tokensPerStep tokens per step, 0 or NaN to infer
+     * @param planned the planned schedule, null when not given
+     * @param target the D2 budget
+     * @param cooldownFraction the cooldown fraction of the budget when the plan does not give one
+     * @param settingC the setting's C ({@code ReuseLaw.cooldownC()}), NaN when not known; used only while the run has
+     *     not decayed its LR
+     * @return the forecast; {@link ScheduleForecast#predicted()} false (with the reason) when it cannot be made
+     */
+    public static ScheduleForecast forecast(
+            ScheduleSummary summary,
+            double tokensPerStep,
+            PlannedSchedule planned,
+            double target,
+            double cooldownFraction,
+            double settingC) {
         double d2 = summary.maxD2Tokens();
         if (!(target > 0 && target < Double.POSITIVE_INFINITY)) {
             return ScheduleForecast.none(d2, target, "no target budget");
@@ -104,8 +138,9 @@ public final class SchedulePrediction {
         AnnealingPoints points = summary.points();
         ScheduleState now = summary.state();
         if (!summary.decayed()) {
-            AnnealingResult law = FIT.fitWithC(points, 0, DEFAULT_LAMBDA_INDEX);
-            return of(law, now, d2, tokensPerStep, planned, target, cooldownFraction);
+            boolean cKnown = Double.isFinite(settingC) && settingC > 0;
+            AnnealingResult law = FIT.fitWithC(points, cKnown ? settingC : 0, DEFAULT_LAMBDA_INDEX);
+            return of(law, null, now, d2, tokensPerStep, planned, target, cooldownFraction, cKnown);
         }
         // λ is the model's least determined choice: on a decaying prefix every λ of the grid fits about as well, yet
         // they disagree several-fold on what a cooldown now gains (on the OLMo-2 cosine ladder at 50 %: g from 0.6 %
@@ -173,6 +208,29 @@ public final class SchedulePrediction {
             PlannedSchedule planned,
             double target,
             double cooldownFraction) {
+        return of(
+                law,
+                points,
+                now,
+                d2Now,
+                tokensPerStep,
+                planned,
+                target,
+                cooldownFraction,
+                law != null && !law.cFixed());
+    }
+
+    /** The prediction, {@code cKnown} saying whether the law's C is fitted or the setting's (not a stand-in 0). */
+    private static ScheduleForecast of(
+            AnnealingResult law,
+            AnnealingPoints points,
+            ScheduleState now,
+            double d2Now,
+            double tokensPerStep,
+            PlannedSchedule planned,
+            double target,
+            double cooldownFraction,
+            boolean cKnown) {
         if (law == null || !Double.isFinite(law.l0()) || !Double.isFinite(law.alpha())) {
             return ScheduleForecast.none(d2Now, target, "no schedule fit");
         }
@@ -246,7 +304,7 @@ public final class SchedulePrediction {
                 gUpper,
                 cd2,
                 closs,
-                !law.cFixed(),
+                cKnown,
                 source,
                 null);
     }

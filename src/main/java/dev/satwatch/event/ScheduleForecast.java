@@ -19,7 +19,8 @@ package dev.satwatch.event;
  * @param lossGivenUpUpper g⁺
  * @param curveD2 D2 of the predicted curve's knots (the rest of the plan, from now to the target)
  * @param curveLoss the law's loss at each knot
- * @param cKnown whether C was fitted (the run's LR has decayed), so the absolute losses include the cooldown gain
+ * @param cKnown whether C was fitted (the run's LR has decayed) or is the setting's calibrated C (a run still at a
+ *     constant LR), so the absolute losses include the cooldown gain; false when C = 0 stood in
  * @param scheduleSource {@code planned}, or {@code inferred: wsd|cosine|linear|decay from now}
  * @param note null when predicted, else why not
  */

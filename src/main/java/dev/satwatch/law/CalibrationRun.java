@@ -21,8 +21,11 @@ import java.util.Objects;
  * @param d2 second-stage tokens of each point, in billions
  * @param loss observed loss of each point
  * @param weight per-point weight (e.g. the bin count of a binned curve), or {@code null} for all 1
+ * @param annealingC the run's own C of the schedule-aware law {@code L = L0 + A·S1^(−α) − C·S2} at λ = 0.999 (DESIGN
+ *     §4b), fitted on all its points when its LR decayed; {@code NaN} otherwise. {@link LawCalibrator#cooldownC}
+ *     takes the setting's C from these.
  */
-public record CalibrationRun(String runId, double d1, double[] d2, double[] loss, double[] weight) {
+public record CalibrationRun(String runId, double d1, double[] d2, double[] loss, double[] weight, double annealingC) {
 
     /** Validates shapes and takes defensive copies. */
     public CalibrationRun {
@@ -35,6 +38,16 @@ public record CalibrationRun(String runId, double d1, double[] d2, double[] loss
         d2 = d2.clone();
         loss = loss.clone();
         weight = weight == null ? null : weight.clone();
+    }
+
+    /** A run without an annealing C. */
+    public CalibrationRun(String runId, double d1, double[] d2, double[] loss, double[] weight) {
+        this(runId, d1, d2, loss, weight, Double.NaN);
+    }
+
+    /** This run with its annealing C ({@code NaN} for none). */
+    public CalibrationRun withAnnealingC(double c) {
+        return new CalibrationRun(runId, d1, d2, loss, weight, c);
     }
 
     /** A run with unit weights. */
@@ -98,16 +111,18 @@ public record CalibrationRun(String runId, double d1, double[] d2, double[] loss
                 && Double.compare(d1, other.d1) == 0
                 && Arrays.equals(d2, other.d2)
                 && Arrays.equals(loss, other.loss)
-                && Arrays.equals(weight, other.weight);
+                && Arrays.equals(weight, other.weight)
+                && Double.compare(annealingC, other.annealingC) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(runId, d1, Arrays.hashCode(d2), Arrays.hashCode(loss), Arrays.hashCode(weight));
+        return Objects.hash(runId, d1, Arrays.hashCode(d2), Arrays.hashCode(loss), Arrays.hashCode(weight), annealingC);
     }
 
     @Override
     public String toString() {
-        return "CalibrationRun[runId=" + runId + ", d1=" + d1 + ", points=" + d2.length + "]";
+        return "CalibrationRun[runId=" + runId + ", d1=" + d1 + ", points=" + d2.length + ", annealingC=" + annealingC
+                + "]";
     }
 }

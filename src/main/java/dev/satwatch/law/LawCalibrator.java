@@ -3,6 +3,7 @@ package dev.satwatch.law;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.commons.math3.exception.MathIllegalStateException;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresBuilder;
 import org.apache.commons.math3.fitting.leastsquares.LeastSquaresOptimizer;
@@ -169,7 +170,7 @@ public final class LawCalibrator {
         double[] r = objective.residuals(winner.theta);
         LawCovariance cov = covariance(data, objective, constants, r);
         return new LawFit(
-                constants.withCovariance(cov),
+                constants.withCovariance(cov).withCooldownC(cooldownC(runs)),
                 cov.known() ? cov.stdErrs() : LawStdErr.unknown(),
                 rmse(data, r),
                 data.runsUsed,
@@ -177,6 +178,28 @@ public final class LawCalibrator {
                 winner.converged,
                 starts.size(),
                 winner.iterations);
+    }
+
+    /**
+     * The setting's cooldown coefficient: the median of the finite positive {@link CalibrationRun#annealingC()} of
+     * the runs (the runs whose LR decayed; a non-positive C is a fit that saw no cooldown gain and says nothing of
+     * the setting's), {@code NaN} when there is none. The median, not the mean, so that one run's poorly determined
+     * C does not move it.
+     *
+     * @param runs runs of one setting; null entries are ignored
+     */
+    public static double cooldownC(List<CalibrationRun> runs) {
+        double[] c = runs.stream()
+                .filter(Objects::nonNull)
+                .mapToDouble(CalibrationRun::annealingC)
+                .filter(v -> Double.isFinite(v) && v > 0)
+                .sorted()
+                .toArray();
+        if (c.length == 0) {
+            return Double.NaN;
+        }
+        int m = c.length / 2;
+        return c.length % 2 == 1 ? c[m] : 0.5 * (c[m - 1] + c[m]);
     }
 
     /**

@@ -26,18 +26,33 @@ import dev.satwatch.fit.PowerLaw;
  * The standard error of the predicted exponent uses the full covariance, not the diagonal: α2 and α3 are read off
  * the same runs' slopes, so {@code Cov(α2, α3)} is not zero and ignoring it would misstate the error.
  *
+ * <h2>The setting's cooldown coefficient</h2>
+ *
+ * A law also carries the setting's C of the schedule-aware law {@code L = L0 + A·S1^(−α) − C·S2} (DESIGN §4b), the
+ * median of the C fitted on each calibration run whose LR decayed ({@link LawCalibrator#cooldownC}): like E, a
+ * setting-level quantity that a run still at its constant peak LR cannot show, used to put the cooldown gain into its
+ * absolute forecasts. {@code NaN} when no calibration run decayed (or the law predates it).
+ *
  * @param a the scale A (&gt; 0)
  * @param alpha1 exponent of D1 in the amplitude (≥ 0)
  * @param alpha2 D2 exponent at D1 = 1 billion tokens
  * @param alpha3 rate at which the D2 exponent falls with ln D1 (&gt; 0 when reuse saturates)
  * @param e irreducible loss E (≥ 0)
  * @param covariance covariance of {@code (A, α1, α2, α3, E)}; null is taken as {@link LawCovariance#unknown()}
+ * @param cooldownC the setting's cooldown coefficient C of the schedule-aware law (at λ = 0.999), {@code NaN} when
+ *     not known
  */
-public record ReuseLaw(double a, double alpha1, double alpha2, double alpha3, double e, LawCovariance covariance) {
+public record ReuseLaw(
+        double a, double alpha1, double alpha2, double alpha3, double e, LawCovariance covariance, double cooldownC) {
 
     /** Normalises an absent covariance to unknown. */
     public ReuseLaw {
         covariance = covariance == null ? LawCovariance.unknown() : covariance;
+    }
+
+    /** A law from its five constants and covariance, with no cooldown coefficient. */
+    public ReuseLaw(double a, double alpha1, double alpha2, double alpha3, double e, LawCovariance covariance) {
+        this(a, alpha1, alpha2, alpha3, e, covariance, Double.NaN);
     }
 
     /** A law from its five constants, with unknown uncertainty. */
@@ -47,7 +62,17 @@ public record ReuseLaw(double a, double alpha1, double alpha2, double alpha3, do
 
     /** These constants with another covariance. */
     public ReuseLaw withCovariance(LawCovariance cov) {
-        return new ReuseLaw(a, alpha1, alpha2, alpha3, e, cov);
+        return new ReuseLaw(a, alpha1, alpha2, alpha3, e, cov, cooldownC);
+    }
+
+    /** This law with the setting's cooldown coefficient ({@code NaN} for none). */
+    public ReuseLaw withCooldownC(double c) {
+        return new ReuseLaw(a, alpha1, alpha2, alpha3, e, covariance, c);
+    }
+
+    /** Whether the setting's cooldown coefficient is known: finite and positive. */
+    public boolean hasCooldownC() {
+        return Double.isFinite(cooldownC) && cooldownC > 0;
     }
 
     /** Whether this law carries an estimated covariance. */

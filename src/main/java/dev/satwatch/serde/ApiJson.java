@@ -326,7 +326,7 @@ public final class ApiJson {
      * non-finite number left out); {@code cooldown_now} is the loss after a cooldown of {@code cooldown_tokens}
      * started now, at {@code d2_tokens} = D2 now + those tokens, with its 95 % interval; {@code final_loss} the loss
      * at the planned end with its interval. {@code c_known} false: the law's C is not fitted yet (the LR has not
-     * decayed), and both absolute losses leave out the cooldown's gain.
+     * decayed) and the setting's law carries no C, so both absolute losses leave out the cooldown's gain.
      */
     static ObjectNode schedule(ScheduleForecast f) {
         ObjectNode o = MAPPER.createObjectNode();

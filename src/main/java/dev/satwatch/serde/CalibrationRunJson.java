@@ -15,11 +15,13 @@ import java.util.List;
  * topic, key = setting) and of a list of them (the values of the calibration store):
  *
  * <pre>{@code
- * {"run_id":"r1","d1":300.0,"d2":[5.0,6.1,...],"loss":[2.41,2.39,...],"weight":[3,4,...]}
+ * {"run_id":"r1","d1":300.0,"d2":[5.0,6.1,...],"loss":[2.41,2.39,...],"weight":[3,4,...],"annealing_c":0.31}
  * {"runs":[{...},{...}]}
  * }</pre>
  *
- * Units are the law's: tokens in billions. {@code weight} is omitted when all weights are 1; a non-finite number is
+ * Units are the law's: tokens in billions. {@code weight} is omitted when all weights are 1; {@code annealing_c} (the
+ * run's own C of the schedule-aware law, {@link CalibrationRun#annealingC()}) is omitted when not known and read as
+ * NaN when absent, so records written before it existed still read; a non-finite number is
  * written as {@code null} and read back as NaN (which the calibrator then ignores). Stateless and thread-safe.
  */
 public final class CalibrationRunJson {
@@ -81,6 +83,9 @@ public final class CalibrationRunJson {
         if (w != null) {
             array(o.putArray("weight"), w);
         }
+        if (Double.isFinite(run.annealingC())) {
+            o.put("annealing_c", run.annealingC());
+        }
         return o;
     }
 
@@ -102,7 +107,13 @@ public final class CalibrationRunJson {
         if (d2.length != loss.length || (weight != null && weight.length != d2.length)) {
             throw new IllegalArgumentException("d2, loss and weight must have the same length");
         }
-        return new CalibrationRun(JsonFields.requiredText(o, "run_id"), JsonFields.number(o, "d1"), d2, loss, weight);
+        return new CalibrationRun(
+                JsonFields.requiredText(o, "run_id"),
+                JsonFields.number(o, "d1"),
+                d2,
+                loss,
+                weight,
+                JsonFields.number(o, "annealing_c"));
     }
 
     private static double[] doubles(JsonNode o, String name) {

@@ -34,8 +34,12 @@ import java.util.Objects;
  *           "stderr":{"a":0.01,"alpha1":0.0004,"alpha2":0.0014,"alpha3":0.00013,"e":0.008},
  *           "covariance":{"order":["a","alpha1","alpha2","alpha3","e"],"dof":1195,
  *                         "matrix":[[1.0E-4,...],[...],[...],[...],[...]]},
- *           "rmse":0.0029,"runs_used":10}]}
+ *           "cooldown_c":0.31,"rmse":0.0029,"runs_used":10}]}
  * }</pre>
+ *
+ * {@code cooldown_c} is the setting's C of the schedule-aware law ({@link ReuseLaw#cooldownC()}, the median of its
+ * decayed calibration runs' C): optional, written when known, absent or null read as NaN; when present a finite
+ * number.
  *
  * {@code covariance} is the full 5×5 covariance of the constants in the order given by {@code order} (always the
  * order above), with the calibration's residual degrees of freedom ({@code dof}, 0 or absent when unknown): it is
@@ -183,7 +187,14 @@ public final class LawJson {
         if (c[4] < 0) {
             throw f.error("law.e", "must be >= 0, was " + c[4]);
         }
-        ReuseLaw law = new ReuseLaw(c[0], c[1], c[2], c[3], c[4], covariance(node.get("covariance"), f));
+        ReuseLaw law = new ReuseLaw(
+                c[0],
+                c[1],
+                c[2],
+                c[3],
+                c[4],
+                covariance(node.get("covariance"), f),
+                cooldownC(node.get("cooldown_c"), f));
         return new Entry(
                 setting.textValue(),
                 law,
@@ -267,6 +278,16 @@ public final class LawJson {
         return LawCovariance.of(m, d);
     }
 
+    private static double cooldownC(JsonNode v, Fields f) throws LawFileException {
+        if (v == null || v.isNull()) {
+            return Double.NaN;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue())) {
+            throw f.error("cooldown_c", "expected a finite number or null, found " + kind(v));
+        }
+        return v.doubleValue();
+    }
+
     private static double rmse(JsonNode node, Fields f) throws LawFileException {
         return optionalNonNegative(node, f, "rmse");
     }
@@ -333,6 +354,9 @@ public final class LawJson {
             }
             if (law.hasCovariance()) {
                 putCovariance(node.putObject("covariance"), law.covariance());
+            }
+            if (Double.isFinite(law.cooldownC())) {
+                node.put("cooldown_c", law.cooldownC());
             }
             if (Double.isFinite(entry.rmse())) {
                 node.put("rmse", entry.rmse());

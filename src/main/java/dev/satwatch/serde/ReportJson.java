@@ -143,6 +143,9 @@ public final class ReportJson {
             number(law, "alpha2", fit.law().alpha2());
             number(law, "alpha3", fit.law().alpha3());
             number(law, "e", fit.law().e());
+            if (Double.isFinite(fit.law().cooldownC())) {
+                o.put("cooldown_c", fit.law().cooldownC());
+            }
             ObjectNode se = o.putObject("stderr");
             number(se, "a", fit.stdErr().a());
             number(se, "alpha1", fit.stdErr().alpha1());

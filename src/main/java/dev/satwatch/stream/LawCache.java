@@ -85,10 +85,13 @@ final class LawCache implements LawLookup {
         }
     }
 
-    /** A digest of the five constants; never {@link #NONE}. */
+    /** A digest of the five constants and the cooldown C when known (a law without one keeps its digest); never {@link #NONE}. */
     static long version(ReuseLaw law) {
         long h = 1125899906842597L;
-        for (double c : new double[] {law.a(), law.alpha1(), law.alpha2(), law.alpha3(), law.e()}) {
+        double[] constants = Double.isFinite(law.cooldownC())
+                ? new double[] {law.a(), law.alpha1(), law.alpha2(), law.alpha3(), law.e(), law.cooldownC()}
+                : new double[] {law.a(), law.alpha1(), law.alpha2(), law.alpha3(), law.e()};
+        for (double c : constants) {
             h = 31 * h + Double.doubleToLongBits(c);
             h ^= h >>> 29;
         }

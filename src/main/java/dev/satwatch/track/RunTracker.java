@@ -413,8 +413,8 @@ public final class RunTracker {
         boolean coldNow =
                 cold || state.fitSequence % COLD_EVERY == COLD_EVERY - 1 || !Double.isFinite(state.warm.alpha());
         PowerLaw warm = coldNow ? null : state.warm;
-        RunEstimate est =
-                estimator.estimate(state.runId, state.fitSplit, state.meta, track.summary, law(laws, state.meta), warm);
+        ReuseLaw law = law(laws, state.meta);
+        RunEstimate est = estimator.estimate(state.runId, state.fitSplit, state.meta, track.summary, law, warm);
         StopAssessment stop = rules.earlyStop().assess(est, state.meta.costPerBillionTokens());
         // The forecast (≈ 80 µs at a constant LR, ≈ 400 µs once it decays: BENCHMARKS §10.3) is made from the judged
         // part of the budget on, where the decision may use it; before that the fit update carries none.
@@ -427,7 +427,9 @@ public final class RunTracker {
                         state.meta.tokensPerStep(),
                         state.schedule,
                         target,
-                        config.detect().cooldownFraction())
+                        config.detect().cooldownFraction(),
+                        // The setting's C puts the cooldown gain into a constant-LR run's absolute forecasts.
+                        law == null ? Double.NaN : law.cooldownC())
                 : null;
         if (forecast == null) {
             finishRefit(state, est, stop, ts, fits, alerts, null);
@@ -490,12 +492,19 @@ public final class RunTracker {
         if (!state.meta.isReuse() || !fittable(state)) {
             return null;
         }
-        FitPoints fp = state.splits.get(state.fitSplit).summary.fitPoints(state.meta.targetD2Tokens());
+        SplitTrack track = state.splits.get(state.fitSplit);
+        FitPoints fp = track.summary.fitPoints(state.meta.targetD2Tokens());
         if (fp.size() == 0) {
             return null;
         }
-        CalibrationRun run =
-                new CalibrationRun(state.runId, ReuseLaw.billions(state.meta.d1Tokens()), fp.x(), fp.y(), fp.w());
+        // A run whose LR decayed shows its own C, from which the setting's C is calibrated (LawCalibrator#cooldownC).
+        CalibrationRun run = new CalibrationRun(
+                state.runId,
+                ReuseLaw.billions(state.meta.d1Tokens()),
+                fp.x(),
+                fp.y(),
+                fp.w(),
+                SchedulePrediction.annealingC(track.schedule));
         return new FinishedRun(state.meta.settingOrDefault(), run);
     }
 }

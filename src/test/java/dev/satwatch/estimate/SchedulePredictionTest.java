@@ -137,6 +137,52 @@ class SchedulePredictionTest {
     }
 
     @Test
+    void shouldPutTheCooldownGainIntoConstantLrForecastsWithTheSettingsC() {
+        // Half of a WSD run again, now with the setting's C (the law's own 0.4, as the median of the setting's
+        // decayed runs would give it): C no longer stands in as 0, so the absolute losses carry the cooldown gain.
+        ScheduleSummary s = new ScheduleSummary();
+        ScheduleState truth = feed(s, SchedulePredictionTest::wsd, STEPS / 2);
+        double k = 0.1 * STEPS;
+        double trueEnd = walk(truth, SchedulePredictionTest::wsd, STEPS);
+        double trueCooldown = walk(truth, step -> PEAK * (1 - (step - STEPS / 2) / k), STEPS / 2 + k);
+
+        ScheduleForecast withC = SchedulePrediction.forecast(s, TPS, null, TARGET, 0.1, 0.4);
+        ScheduleForecast withoutC = SchedulePrediction.forecast(s, TPS, null, TARGET, 0.1, Double.NaN);
+
+        assertThat(s.decayed()).isFalse();
+        assertThat(withC.cKnown()).isTrue();
+        assertThat(withoutC.cKnown()).isFalse();
+        // Measured (this test, 2026-12-05): with C the plan-end loss is off by −4.3e-5 relative (the plan is walked
+        // on 32 knots, which round the cooldown's kink) and the cool-down-now loss by 8.5e-6; with C = 0 both are
+        // 2.5 % high, the cooldown gain they leave out.
+        assertThat(withC.finalLoss() / trueEnd - 1).isBetween(-1e-4, 1e-4);
+        assertThat(withC.cooldownNowLoss() / trueCooldown - 1).isBetween(-2e-5, 2e-5);
+        assertThat(withoutC.finalLoss() / trueEnd - 1).isBetween(0.02, 0.03);
+        assertThat(withoutC.cooldownNowLoss() / trueCooldown - 1).isBetween(0.02, 0.03);
+        // g needs no C, but its denominator is the plan-end loss: 0.02307 with C against 0.02247 without, truth
+        // 0.02302 (measured).
+        double trueG = (trueCooldown - trueEnd) / trueEnd;
+        assertThat(withC.lossGivenUp()).isCloseTo(trueG, org.assertj.core.data.Offset.offset(0.005 * trueG));
+        assertThat(withoutC.lossGivenUp()).isCloseTo(trueG, org.assertj.core.data.Offset.offset(0.05 * trueG));
+    }
+
+    @Test
+    void shouldFitARunsOwnCOnlyOnceItsLrHasDecayed() {
+        ScheduleSummary wsdRun = new ScheduleSummary();
+        feed(wsdRun, SchedulePredictionTest::wsd, STEPS);
+        ScheduleSummary cosineRun = new ScheduleSummary();
+        feed(cosineRun, SchedulePredictionTest::cosine, STEPS);
+        ScheduleSummary stillConstant = new ScheduleSummary();
+        feed(stillConstant, SchedulePredictionTest::wsd, STEPS / 2);
+
+        // Measured (this test): 0.40018 from the finished WSD run, 0.39975 from the cosine run; the law's C is 0.4.
+        assertThat(SchedulePrediction.annealingC(wsdRun)).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(SchedulePrediction.annealingC(cosineRun)).isCloseTo(0.4, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(SchedulePrediction.annealingC(stillConstant)).isNaN();
+        assertThat(SchedulePrediction.annealingC(null)).isNaN();
+    }
+
+    @Test
     void shouldSayWhenItAssumedAConstantLr() {
         ScheduleSummary s = new ScheduleSummary();
         ScheduleState truth = new ScheduleState();

@@ -14,6 +14,26 @@ import org.junit.jupiter.api.Test;
 
 class LawCalibratorTest {
 
+    @Test
+    void shouldTakeTheSettingsCooldownCAsTheMedianOfItsDecayedRunsPositiveC() {
+        double[] d2 = {1, 2, 3};
+        double[] loss = {2.5, 2.4, 2.35};
+        CalibrationRun constantLr = CalibrationRun.of("constant", 300, d2, loss);
+        List<CalibrationRun> runs = new ArrayList<>();
+        runs.add(constantLr);
+        runs.add(constantLr.withAnnealingC(0.5));
+        runs.add(constantLr.withAnnealingC(0.2));
+        runs.add(constantLr.withAnnealingC(-0.1));
+        runs.add(constantLr.withAnnealingC(Double.POSITIVE_INFINITY));
+        runs.add(null);
+
+        assertThat(LawCalibrator.cooldownC(runs)).isEqualTo(0.35);
+        runs.add(constantLr.withAnnealingC(0.3));
+        assertThat(LawCalibrator.cooldownC(runs)).isEqualTo(0.3);
+        assertThat(LawCalibrator.cooldownC(List.of(constantLr))).isNaN();
+        assertThat(LawCalibrator.cooldownC(List.of())).isNaN();
+    }
+
     /** 0.3 % multiplicative noise, 40 points per run over D2 = 0.5…100 billion tokens. */
     private static final double NOISE = 0.003;
 

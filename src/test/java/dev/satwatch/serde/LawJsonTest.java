@@ -240,6 +240,31 @@ class LawJsonTest {
     }
 
     @Test
+    void shouldCarryTheSettingsCooldownCAndReadOldFilesWithoutIt() throws Exception {
+        LawJson.Entry withC = LawJson.Entry.of("s", new ReuseLaw(5, 0.1, 0.3, 0.02, 1.2).withCooldownC(0.31));
+
+        String json = LawJson.write(List.of(withC));
+        LawJson.Entry read = LawJson.parse(json, "laws.json").get("s");
+        LawJson.Entry old = LawJson.parse("{\"laws\":[{\"setting\":\"s\",\"law\":" + VALID_LAW + "}]}", "laws.json")
+                .get("s");
+
+        assertThat(new ObjectMapper().readTree(json).at("/laws/0/cooldown_c").doubleValue())
+                .isEqualTo(0.31);
+        assertThat(read).isEqualTo(withC);
+        assertThat(read.law().hasCooldownC()).isTrue();
+        assertThat(old.law().cooldownC()).isNaN();
+        assertThat(old.law().hasCooldownC()).isFalse();
+        assertThat(new ObjectMapper()
+                        .readTree(LawJson.write(List.of(old)))
+                        .at("/laws/0")
+                        .has("cooldown_c"))
+                .isFalse();
+        assertParseError(
+                "{\"laws\":[{\"setting\":\"s\",\"law\":" + VALID_LAW + ",\"cooldown_c\":\"x\"}]}",
+                "laws.json: laws[0].cooldown_c: expected a finite number or null");
+    }
+
+    @Test
     void shouldNameTheCellOfABadCovariance() {
         String rows5 = "[1,0,0,0,0],[0,1,0,0,0],[0,0,1,0,0],[0,0,0,1,0]";
         assertParseError(

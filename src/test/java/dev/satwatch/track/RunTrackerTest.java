@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.satwatch.estimate.RunEstimate;
 import dev.satwatch.estimate.RunEstimator;
+import dev.satwatch.estimate.SchedulePrediction;
 import dev.satwatch.event.Alert;
 import dev.satwatch.event.AlertType;
 import dev.satwatch.event.FitUpdate;
 import dev.satwatch.event.LossPoint;
 import dev.satwatch.event.RunFinished;
 import dev.satwatch.event.RunMeta;
+import dev.satwatch.event.ScheduleForecast;
 import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.fit.ScheduleSummary;
 import dev.satwatch.fit.SummaryConfig;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.sim.SyntheticRun;
@@ -182,6 +185,50 @@ class RunTrackerTest {
         assertThat(TRACKER.onEvent(state, new RunFinished("run-1", T0, "completed"), WITH_LAW, T0)
                         .result())
                 .isEqualTo(EventResult.DUPLICATE);
+    }
+
+    @Test
+    void shouldCarryTheOwnCOfAFinishedRunWhoseLrDecayed() {
+        SyntheticRun run = run();
+        RunState state = RunState.create("run-1");
+        feed(state, run, run.points(1.0), WITH_LAW);
+        Outcome fin = TRACKER.onEvent(state, new RunFinished("run-1", T0, "completed"), WITH_LAW, T0);
+
+        ScheduleSummary schedule = state.splits.get(LossPoint.VAL).schedule;
+        assertThat(schedule.decayed()).isTrue();
+        assertThat(fin.finished().run().annealingC())
+                .isEqualTo(SchedulePrediction.annealingC(schedule))
+                .isPositive();
+    }
+
+    @Test
+    void shouldForecastAConstantLrRunWithTheSettingsC() {
+        SyntheticRun run = run();
+        RunState finished = RunState.create("run-1");
+        feed(finished, run, run.points(1.0), WITH_LAW);
+        double ownC = TRACKER.onEvent(finished, new RunFinished("run-1", T0, "completed"), WITH_LAW, T0)
+                .finished()
+                .run()
+                .annealingC();
+        RunState without = RunState.create("run-1");
+        feed(without, run, run.points(0.6), WITH_LAW);
+        ReuseLaw withC = LAW.withCooldownC(ownC);
+        RunState with = RunState.create("run-1");
+        feed(with, run, run.points(0.6), setting -> withC);
+
+        ScheduleForecast noC = without.lastFit().schedule();
+        ScheduleForecast settingC = with.lastFit().schedule();
+        assertThat(with.splits.get(LossPoint.VAL).schedule.decayed()).isFalse();
+        assertThat(noC.cKnown()).isFalse();
+        assertThat(settingC.cKnown()).isTrue();
+        // Measured (this test): the run's own C is 0.301; at 60 % the plan-end loss goes from 2.1635 (C = 0) to
+        // 2.1449 with it, the cooldown gain. (This synthetic run is not made by the annealing law: its decay is a 4 %
+        // drop of the reducible loss, to 10 % of the peak LR where the inferred plan cools to 0; its last five points
+        // average 2.1546, so neither number is its truth.) g moves from 0.02352 to 0.02382, by its denominator.
+        assertThat(settingC.finalLoss()).isLessThan(noC.finalLoss() * (1 - 0.005));
+        assertThat(settingC.cooldownNowLoss()).isLessThan(noC.cooldownNowLoss() * (1 - 0.005));
+        assertThat(settingC.lossGivenUp())
+                .isCloseTo(noC.lossGivenUp(), org.assertj.core.data.Offset.offset(0.05 * noC.lossGivenUp()));
     }
 
     @Test
