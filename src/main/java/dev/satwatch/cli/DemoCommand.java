@@ -11,7 +11,6 @@ import dev.satwatch.fit.FitPoints;
 import dev.satwatch.law.CalibrationRun;
 import dev.satwatch.law.LawCalibrator;
 import dev.satwatch.law.LawFit;
-import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.serde.LawJson;
 import dev.satwatch.serve.ServingApp;
 import dev.satwatch.sim.Fleet;
@@ -281,13 +280,7 @@ public final class DemoCommand implements Callable<Integer> {
             FitPoints fp = FitCommand.summarize(points).fitPoints(run.meta().targetD2Tokens());
             bySetting
                     .computeIfAbsent(run.meta().setting(), k -> new ArrayList<>())
-                    .add(new CalibrationRun(
-                            run.runId(),
-                            ReuseLaw.billions(run.meta().d1Tokens()),
-                            fp.x(),
-                            fp.y(),
-                            fp.w(),
-                            FitCommand.annealingC(points, run.meta())));
+                    .add(FitCommand.calibrationRun(run.runId(), run.meta(), fp, points));
         }
         List<LawJson.Entry> laws = new ArrayList<>();
         LawCalibrator calibrator = LawCalibrator.create();

@@ -10,9 +10,11 @@ import dev.satwatch.event.PlannedSchedule;
 import dev.satwatch.event.RunMeta;
 import dev.satwatch.event.ScheduleForecast;
 import dev.satwatch.fit.CurveSummary;
+import dev.satwatch.fit.FitPoints;
 import dev.satwatch.fit.ScheduleSummary;
 import dev.satwatch.fit.SummaryConfig;
 import dev.satwatch.io.RunData;
+import dev.satwatch.law.CalibrationRun;
 import dev.satwatch.law.ReuseLaw;
 import dev.satwatch.plot.CurvePlot;
 import dev.satwatch.serde.LawFileException;
@@ -204,6 +206,12 @@ public final class FitCommand implements Callable<Integer> {
      */
     static double annealingC(List<LossPoint> points, RunMeta meta) {
         return SchedulePrediction.annealingC(scheduleSummary(points, meta));
+    }
+
+    /** A finished reuse run as a calibration run: its D1, stable-phase fit points and own annealing C. */
+    static CalibrationRun calibrationRun(String runId, RunMeta meta, FitPoints fp, List<LossPoint> points) {
+        return new CalibrationRun(
+                runId, ReuseLaw.billions(meta.d1Tokens()), fp.x(), fp.y(), fp.w(), annealingC(points, meta));
     }
 
     private RunMeta withTarget(RunMeta meta) {

@@ -133,15 +133,7 @@ public final class LawFitCommand implements Callable<Integer> {
                     err.println("warning: run " + run.runId() + " has no stable-phase points after burn-in; skipped");
                     continue;
                 }
-                bySetting
-                        .get(s)
-                        .add(new CalibrationRun(
-                                run.runId(),
-                                ReuseLaw.billions(run.meta().d1Tokens()),
-                                fp.x(),
-                                fp.y(),
-                                fp.w(),
-                                FitCommand.annealingC(points, run.meta())));
+                bySetting.get(s).add(FitCommand.calibrationRun(run.runId(), run.meta(), fp, points));
             }
             if (bySetting.isEmpty()) {
                 throw new CliException(
