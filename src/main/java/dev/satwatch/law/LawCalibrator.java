@@ -16,6 +16,7 @@ import org.apache.commons.math3.linear.QRDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.linear.SingularValueDecomposition;
+import org.apache.commons.math3.stat.descriptive.rank.Median;
 
 /**
  * Calibrates the joint reuse law of Liew &amp; Kato (arXiv 2510.06548) on a fleet of runs of one
@@ -193,13 +194,8 @@ public final class LawCalibrator {
                 .filter(Objects::nonNull)
                 .mapToDouble(CalibrationRun::annealingC)
                 .filter(v -> Double.isFinite(v) && v > 0)
-                .sorted()
                 .toArray();
-        if (c.length == 0) {
-            return Double.NaN;
-        }
-        int m = c.length / 2;
-        return c.length % 2 == 1 ? c[m] : 0.5 * (c[m - 1] + c[m]);
+        return c.length == 0 ? Double.NaN : new Median().evaluate(c);
     }
 
     /**
